@@ -1,0 +1,75 @@
+/* The watched directory tree: node = (parent, name bytes), a wd → node map and a
+ * (parent, name) → node map. Paths are built on demand by walking parents, so a directory
+ * rename is one re-parent, whatever the size of the subtree below it. */
+#ifndef INFLOW_TREE_H
+#define INFLOW_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum node_state {
+    NODE_LIVE = 0,      /* linked in the tree */
+    NODE_TOMBSTONE = 1  /* unlinked; kept in the wd map until IN_IGNORED for its wd */
+};
+
+enum node_bits {
+    NODE_QUEUED = 1,    /* sits in the crawl queue: the crawler frees it if it dies meanwhile */
+    NODE_DEAD = 2       /* unlinked while queued */
+};
+
+typedef struct node {
+    struct node *parent;
+    struct node *first_child, *next_sibling, *prev_sibling;
+    struct node *wd_next;     /* chain in the wd map */
+    struct node *name_next;   /* chain in the (parent, name) map */
+    int wd;                   /* -1 while unwatched */
+    int root;                 /* root id the node belongs to */
+    uint32_t hash;            /* of (parent, name) */
+    uint32_t epoch;           /* last reconciliation that saw it */
+    uint16_t name_len;
+    uint16_t name_cap;        /* bytes available in inline_name */
+    uint8_t state;
+    uint8_t bits;
+    char *name;               /* inline_name, or a heap copy after a rename to a longer name;
+                                 for a root node: the root path as given */
+    char inline_name[];
+} node;
+
+typedef struct tree {
+    node **wd_buckets;
+    size_t wd_mask, wd_count;
+    node **name_buckets;
+    size_t name_mask, name_count;
+    size_t live_nodes;
+    uint64_t rename_gen;      /* bumps on every re-parent: invalidates cached paths */
+} tree;
+
+int tree_init(tree *t);
+void tree_free(tree *t);
+
+/* A new node under parent (NULL for a root). Linked in the (parent, name) map. */
+node *tree_add(tree *t, node *parent, const char *name, size_t len, int root);
+node *tree_child(const tree *t, const node *parent, const char *name, size_t len);
+
+int tree_set_wd(tree *t, node *n, int wd);
+node *tree_by_wd(const tree *t, int wd);
+void tree_drop_wd(tree *t, node *n);   /* remove from the wd map, keep the node */
+
+/* Re-parent (and rename) a node: O(1) in the size of its subtree. */
+void tree_move(tree *t, node *n, node *new_parent, const char *name, size_t len);
+
+/* Unlink n from its parent and the name map. Children stay attached to n. */
+void tree_unlink(tree *t, node *n);
+
+/* Visit n's subtree depth-first without recursion; the callback may unlink and free the node
+ * it is given (children are read before the visit). */
+typedef void (*tree_visit_fn)(tree *t, node *n, void *arg);
+void tree_visit_postorder(tree *t, node *n, tree_visit_fn fn, void *arg);
+
+/* Writes n's path (no trailing slash) into buf; returns its length, or -1 if cap is too small. */
+long tree_path(const node *n, char *buf, size_t cap);
+int tree_depth(const node *n);
+
+void node_free(node *n);
+
+#endif
