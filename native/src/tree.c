@@ -272,18 +272,25 @@ void tree_visit_postorder(tree *t, node *top, tree_visit_fn fn, void *arg)
     }
 }
 
+/* A separator goes between a node and its parent unless the parent is the root "/". */
+static int needs_slash(const node *p)
+{
+    const node *up = p->parent;
+    return up && !(up->name_len > 0 && up->name[up->name_len - 1] == '/');
+}
+
 long tree_path(const node *n, char *buf, size_t cap)
 {
     size_t len = 0;
     for (const node *p = n; p; p = p->parent)
-        len += p->name_len + (p->parent ? 1 : 0);
+        len += p->name_len + (size_t)needs_slash(p);
     if (len > cap)
         return -1;
     size_t end = len;
     for (const node *p = n; p; p = p->parent) {
         end -= p->name_len;
         memcpy(buf + end, p->name, p->name_len);
-        if (p->parent)
+        if (needs_slash(p))
             buf[--end] = '/';
     }
     return (long)len;

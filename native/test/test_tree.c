@@ -67,6 +67,15 @@ int main(void)
     CHECK(tree_child(&t, a, "\xff\xfe\n", 3) == bad);
     expect_path(bad, "/w/a/\xff\xfe\n");
 
+    /* the filesystem root as a watched root: no doubled slash */
+    node *slash = tree_add(&t, NULL, "/", 1, 1);
+    node *etc = tree_add(&t, slash, "etc", 3, 1);
+    expect_path(etc, "/etc");
+    tree_unlink(&t, etc);
+    node_free(etc);
+    tree_unlink(&t, slash);
+    node_free(slash);
+
     /* post-order visit frees everything, children before parents */
     size_t before = t.live_nodes;
     visited = 0;

@@ -1,0 +1,101 @@
+package org.inflow.kernel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+
+/**
+ * Loads libinflow once per JVM: from -Dinflow.native.path if set (distribution packages), else
+ * from the jar, copied into a private 0700 directory under -Dinflow.native.workdir (default
+ * java.io.tmpdir) and unlinked right after loading. Fails with a message that says what to do.
+ */
+public final class NativeLoader {
+    public static final String PATH_PROPERTY = "inflow.native.path";
+    public static final String WORKDIR_PROPERTY = "inflow.native.workdir";
+
+    private static volatile boolean loaded;
+
+    private NativeLoader() {
+    }
+
+    public static synchronized void load() {
+        if (loaded) {
+            return;
+        }
+        String explicit = System.getProperty(PATH_PROPERTY);
+        if (explicit != null && !explicit.isEmpty()) {
+            loadFrom(Paths.get(explicit), "-D" + PATH_PROPERTY);
+        } else {
+            loadFromJar();
+        }
+        int abi = NativeEngine.abiVersion();
+        if (abi != Abi.VERSION) {
+            throw new UnsatisfiedLinkError("inflow: the native library speaks ABI version " + abi
+                    + " but this jar needs version " + Abi.VERSION
+                    + ": rebuild both from the same sources (mvn -q package)");
+        }
+        loaded = true;
+    }
+
+    static String resourceName() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (arch.equals("amd64") || arch.equals("x86-64")) {
+            arch = "x86_64";
+        } else if (arch.equals("arm64")) {
+            arch = "aarch64";
+        }
+        return "META-INF/native/linux-" + arch + "/libinflow.so";
+    }
+
+    private static void loadFromJar() {
+        String resource = resourceName();
+        String workdir = System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir"));
+        Path dir = null;
+        Path lib = null;
+        try (InputStream in = NativeLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("inflow: " + resource + " is not in the class path: "
+                        + "this platform is not supported, or the jar was built without its native part");
+            }
+            dir = Files.createTempDirectory(Paths.get(workdir), "inflow-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            lib = dir.resolve("libinflow.so");
+            Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+            loadFrom(lib, "the jar (extracted to " + dir + ")");
+        } catch (IOException e) {
+            throw new UnsatisfiedLinkError("inflow: cannot extract the native library into " + workdir
+                    + ": " + e + "; set -D" + WORKDIR_PROPERTY + "=DIR to a writable directory");
+        } finally {
+            // The mapping outlives the file: nothing is left behind in the work directory.
+            deleteQuietly(lib);
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void loadFrom(Path lib, String from) {
+        try {
+            System.load(lib.toAbsolutePath().toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new UnsatisfiedLinkError("inflow: cannot load the native library from " + from + ": "
+                    + e.getMessage() + ". If that directory is on a noexec mount, set -D" + WORKDIR_PROPERTY
+                    + "=DIR (or INFLOW_NATIVE_WORKDIR for bin/inflow) to a directory that allows execution,"
+                    + " or -D" + PATH_PROPERTY + "=/path/to/libinflow.so");
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover 0700 temp directory is harmless; failing the load for it would not be
+        }
+    }
+}
