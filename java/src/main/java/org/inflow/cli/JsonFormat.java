@@ -18,7 +18,7 @@ final class JsonFormat implements EventFormat {
 
     @Override
     public void format(FsEvent e, EventView v, long millis, LineBuffer out) {
-        out.append("{\"time\":\"").append(seconds.now(millis)).append('.');
+        out.append("{\"time\":\"").append(seconds.now(millis)).append(".");
         long ms = Math.floorMod(millis, 1000L);
         out.append((byte) ('0' + ms / 100)).append((byte) ('0' + ms / 10 % 10)).append((byte) ('0' + ms % 10));
         out.append(zone.now(millis)).append("\",\"events\":[");
@@ -44,7 +44,7 @@ final class JsonFormat implements EventFormat {
         v.name(e, field);
         string(field, out);
         out.append(",\"isdir\":").append(e.isDir() ? "true" : "false");
-        out.append(",\"cookie\":").append(Integer.toUnsignedLong(e.cookie));
+        out.append(",\"cookie\":").number(Integer.toUnsignedLong(e.cookie));
         out.append(",\"synthetic\":").append(e.isSynthetic() && !e.isRescan() ? "true" : "false");
         out.append(",\"rescan\":").append(e.isRescan() || e.kind == Abi.KIND_RESCAN_BEGIN
                 || e.kind == Abi.KIND_RESCAN_END ? "true" : "false");

@@ -39,7 +39,7 @@ final class LineBuffer {
         return this;
     }
 
-    LineBuffer append(long v) {
+    LineBuffer number(long v) {
         return append(Long.toString(v));
     }
 
