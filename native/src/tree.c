@@ -108,7 +108,7 @@ static void name_insert(tree *t, node *n)
     size_t i = n->hash & t->name_mask;
     n->name_next = t->name_buckets[i];
     t->name_buckets[i] = n;
-    if (++t->name_count > t->name_mask + 1)
+    if (++t->name_count > 2 * (t->name_mask + 1)) /* chains of two on average: half the buckets */
         name_rehash(t);
 }
 
@@ -184,7 +184,7 @@ int tree_set_wd(tree *t, node *n, int wd)
     size_t i = wd_hash(wd) & t->wd_mask;
     n->wd_next = t->wd_buckets[i];
     t->wd_buckets[i] = n;
-    if (++t->wd_count > t->wd_mask + 1)
+    if (++t->wd_count > 2 * (t->wd_mask + 1))
         wd_rehash(t);
     return 0;
 }
@@ -218,7 +218,7 @@ void tree_move(tree *t, node *n, node *new_parent, const char *name, size_t len)
     unlink_child(n);
     if (len > n->name_cap) {
         /* the node's address is in both maps and in its children: keep it, move the name */
-        char *copy = malloc(len);
+        char *copy = malloc(len + 1); /* names stay NUL-terminated, for openat */
         if (copy) {
             if (n->name != n->inline_name)
                 free(n->name);
@@ -229,6 +229,7 @@ void tree_move(tree *t, node *n, node *new_parent, const char *name, size_t len)
         }
     }
     memcpy(n->name, name, len);
+    n->name[len] = 0;
     n->name_len = (uint16_t)len;
     link_child(new_parent, n);
     name_insert(t, n);

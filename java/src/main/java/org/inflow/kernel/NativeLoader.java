@@ -62,8 +62,7 @@ public final class NativeLoader {
                 throw new UnsatisfiedLinkError("inflow: " + resource + " is not in the class path: "
                         + "this platform is not supported, or the jar was built without its native part");
             }
-            dir = Files.createTempDirectory(Paths.get(workdir), "inflow-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir = privateDirectory(Paths.get(workdir));
             lib = dir.resolve("libinflow.so");
             Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
             loadFrom(lib, "the jar (extracted to " + dir + ")");
@@ -74,6 +73,26 @@ public final class NativeLoader {
             // The mapping outlives the file: nothing is left behind in the work directory.
             deleteQuietly(lib);
             deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * A new 0700 directory. Not Files.createTempDirectory: its random names come from
+     * SecureRandom, whose start-up (providers, entropy) costs more than the whole library load.
+     * createDirectory fails on an existing name, so a guessed name cannot be taken over.
+     */
+    private static Path privateDirectory(Path workdir) throws IOException {
+        long seed = ProcessHandle.current().pid() * 1_000_003L ^ System.nanoTime();
+        for (int attempt = 0;; attempt++) {
+            Path dir = workdir.resolve("inflow-" + Long.toUnsignedString(seed + attempt * 0x9e3779b97f4a7c15L, 36));
+            try {
+                return Files.createDirectory(dir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (attempt == 100) {
+                    throw taken;
+                }
+            }
         }
     }
 

@@ -75,7 +75,7 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     public static final class Builder {
-        private int ringSize = Integer.getInteger("inflow.ring.size", 8192);
+        private int ringSize = Integer.getInteger("inflow.ring.size", 4096);
         private long tickMillis;
         private final java.util.List<EventHandler<FsEvent>> stages = new java.util.ArrayList<>();
 
