@@ -30,6 +30,9 @@
 #define DIR_FLAGS (IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 /* Past this many open directories the initial crawl opens by path instead of by parent fd. */
 #define MAX_OPEN_FRAMES 256
+#define DROPPED_KEEP 64
+/* Directories listed in line with the events of one drain (see drain). */
+#define INLINE_CRAWL_BUDGET 4096
 
 #define BACKOFF_FIRST_MS 20
 #define BACKOFF_MAX_MS 10000
@@ -83,6 +86,8 @@ struct engine {
     root **roots;
     int nroots;
     int waiting_roots;
+    int dropped[DROPPED_KEEP];
+    unsigned dropped_next;
 
     crawl_item *queue;
     size_t q_head, q_len, q_cap;
@@ -785,15 +790,18 @@ static void initial_step(engine *e)
 /* Depth first (newest item first): the pending work stays as small as the tree is deep times
  * its fan-out instead of a whole level of it, paths share their dentries with the previous
  * directory, and a directory created while a long crawl runs is listed next. */
+static void crawl_queued(engine *e)
+{
+    e->q_len--;
+    crawl_one(e, e->queue[(e->q_head + e->q_len) % e->q_cap]);
+}
+
 static void crawl_slice(engine *e)
 {
     for (int i = 0; i < e->cfg.crawl_slice && e->f_len > 0; i++)
         initial_step(e);
-    for (int i = 0; i < e->cfg.crawl_slice && e->q_len > 0; i++) {
-        e->q_len--;
-        crawl_item it = e->queue[(e->q_head + e->q_len) % e->q_cap];
-        crawl_one(e, it);
-    }
+    for (int i = 0; i < e->cfg.crawl_slice && e->q_len > 0; i++)
+        crawl_queued(e);
 }
 
 /* ---------------------------------------------------------------- roots */
@@ -839,6 +847,20 @@ static void wait_for_root(engine *e, root *r)
     free(p);
 }
 
+/* Anchor watches we removed: their queued events may still arrive and are not a lost wd. */
+static void note_dropped(engine *e, int wd)
+{
+    e->dropped[e->dropped_next++ % DROPPED_KEEP] = wd;
+}
+
+static int recently_dropped(const engine *e, int wd)
+{
+    for (int i = 0; i < DROPPED_KEEP; i++)
+        if (e->dropped[i] == wd)
+            return 1;
+    return 0;
+}
+
 static void stop_waiting(engine *e, root *r)
 {
     if (r->anchor_wd < 0)
@@ -848,8 +870,10 @@ static void stop_waiting(engine *e, root *r)
         for (int i = 0; i < e->nroots; i++)
             if (e->roots[i] && e->roots[i] != r && e->roots[i]->anchor_wd == r->anchor_wd)
                 shared = 1;
-        if (!shared)
+        if (!shared) {
             inotify_rm_watch(e->ifd, r->anchor_wd);
+            note_dropped(e, r->anchor_wd);
+        }
     }
     r->anchor_wd = -1;
     e->waiting_roots--;
@@ -1076,8 +1100,14 @@ static void handle_event(engine *e, const struct inotify_event *ev)
         }
     }
     node *n = tree_by_wd(&e->t, ev->wd);
-    if (!n)
-        return; /* an anchor, or a watch we already removed */
+    if (!n) {
+        /* Not ours any more (an anchor we removed, or its IN_IGNORED), or the model lost track
+         * of a watch: then nothing says which part of the tree is behind it, so every root is
+         * reconciled. */
+        if (!(ev->mask & IN_IGNORED) && !recently_dropped(e, ev->wd))
+            engine_schedule_rescan(e);
+        return;
+    }
     if (n->state == NODE_TOMBSTONE) {
         if (ev->mask & IN_IGNORED) {
             tree_drop_wd(&e->t, n);
@@ -1175,6 +1205,7 @@ static void handle_event(engine *e, const struct inotify_event *ev)
  * crawl in progress still moves on). */
 static void drain(engine *e)
 {
+    int budget = INLINE_CRAWL_BUDGET;
     for (int rounds = 0; rounds < 8; rounds++) {
         ssize_t n = read(e->ifd, e->rbuf, e->cfg.read_capacity);
         if (n <= 0) {
@@ -1187,6 +1218,14 @@ static void drain(engine *e)
             const struct inotify_event *ev = (const struct inotify_event *)(e->rbuf + off);
             off += (ssize_t)(sizeof *ev + ev->len);
             handle_event(e, ev);
+            /* A directory that just appeared is listed before the next event is handled, so
+             * what it holds is reported right after it, ahead of anything that happened later.
+             * A budget keeps a huge moved-in tree from starving the kernel queue: past it the
+             * rest is crawled between reads (still reported, no longer in strict order). */
+            while (e->q_len > 0 && budget > 0) {
+                crawl_queued(e);
+                budget--;
+            }
         }
     }
 }
@@ -1320,6 +1359,7 @@ engine *engine_new(const engine_config *cfg, engine_sink sink, void *ctx, int *e
     e->sink = sink;
     e->sink_ctx = ctx;
     e->ifd = e->efd = -1;
+    memset(e->dropped, 0xff, sizeof e->dropped); /* -1: no wd */
     pthread_mutex_init(&e->lock, NULL);
     moves_init(&e->mv);
     e->path_cap = 2 * PATH_MAX + NAME_MAX + 16;
