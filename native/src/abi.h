@@ -3,7 +3,7 @@
 #ifndef INFLOW_ABI_H
 #define INFLOW_ABI_H
 
-#define INFLOW_ABI_VERSION 3
+#define INFLOW_ABI_VERSION 4
 
 /* A batch is a run of records, each 4-byte aligned:
  *   u32 size (whole record, padded)  u16 kind  u16 flags
@@ -20,13 +20,15 @@ enum inflow_kind {
     INFLOW_ROOT_ARMED = 6,   /* root appeared (again) and is watched */
     INFLOW_RESCAN_BEGIN = 7, /* reconciliation of the root starts: RESCAN-flagged events list what exists */
     INFLOW_RESCAN_END = 8,
-    INFLOW_ROOT_GONE = 9     /* root deleted, moved or unmounted */
+    INFLOW_ROOT_GONE = 9,    /* root deleted, moved or unmounted */
+    INFLOW_ROOT_MISSING = 10 /* root cannot be watched at all (name: the reason) */
 };
 
 enum inflow_flags {
     INFLOW_F_SYNTHETIC = 1,  /* made by listing a new directory, not reported by the kernel */
     INFLOW_F_RESCAN = 2,     /* made by a reconciliation rescan after an overflow */
-    INFLOW_F_INTERNAL = 4    /* the overflow was our own ring, not the kernel queue */
+    INFLOW_F_INTERNAL = 4,   /* the overflow was our own ring, not the kernel queue */
+    INFLOW_F_FILE = 8        /* on READY: the root is a single file, not a directory */
 };
 
 /* Root options (bit flags passed to inflow_engine_add_root). */

@@ -380,13 +380,20 @@ static void report_unwatched(engine *e, root *r)
         return;
     }
     long limit = read_sysctl("/proc/sys/fs/inotify/max_user_watches");
+    /* Inside a user namespace the limit in force is that namespace's own. */
+    long ns_limit = read_sysctl("/proc/sys/user/max_inotify_watches");
+    const char *knob = "fs.inotify.max_user_watches";
+    if (ns_limit > 0 && (limit <= 0 || ns_limit < limit)) {
+        limit = ns_limit;
+        knob = "user.max_inotify_watches";
+    }
     long want = (long)e->t.wd_count + r->unwatched;
     message(e, INFLOW_WARNING, r->id, r->path,
             "cannot watch %ld director%s under %s (first: %s): the inotify watch limit is reached "
-            "(fs.inotify.max_user_watches = %ld, %zu held by this process). Everything else stays "
-            "watched. Raise the limit with: sysctl fs.inotify.max_user_watches=%ld",
+            "(%s = %ld, %zu held by this process). Everything else stays watched, directories "
+            "nearer the root first. Raise the limit with: sysctl %s=%ld",
             r->unwatched, r->unwatched == 1 ? "y" : "ies", r->path,
-            r->first_unwatched ? r->first_unwatched : "?", limit, e->t.wd_count,
+            r->first_unwatched ? r->first_unwatched : "?", knob, limit, e->t.wd_count, knob,
             limit > 0 ? (want > limit ? want : limit) * 2 : 1048576L);
     r->unwatched = 0;
 }
@@ -732,6 +739,41 @@ static void list_frame(engine *e, size_t i)
     }
 }
 
+/* The deepest watched directory below n, found within a bounded walk, or NULL. */
+static node *deepest_watched_below(node *n)
+{
+    int budget = 4096;
+    node *c = n;
+    while (c->first_child)
+        c = c->first_child;
+    while (c != n && budget-- > 0) {
+        if (c->wd >= 0)
+            return c;
+        if (c->next_sibling) {
+            c = c->next_sibling;
+            while (c->first_child)
+                c = c->first_child;
+        } else {
+            c = c->parent;
+        }
+    }
+    return NULL;
+}
+
+/* Out of watches while watching n, bottom up: the levels nearer the root matter more (a
+ * directory that is not watched hides everything created in it), so n takes the watch of the
+ * deepest watched directory below it. */
+static int take_watch_from_below(engine *e, root *r, node *n)
+{
+    node *victim = deepest_watched_below(n);
+    if (!victim || inotify_rm_watch(e->ifd, victim->wd) != 0)
+        return 0;
+    tree_drop_wd(&e->t, victim); /* its IN_IGNORED then names an unknown wd, which is ignored */
+    r->unwatched++;
+    stat_add(e, STAT_UNWATCHED, 1);
+    return 1;
+}
+
 /* Frame i's subtree is done: watch the directory, then make sure it did not change unseen. */
 static void watch_frame(engine *e, size_t i)
 {
@@ -751,6 +793,11 @@ static void watch_frame(engine *e, size_t i)
     }
     e->path[len] = 0;
     int w = n->wd >= 0 ? WATCH_OK : watch_node(e, r, n, e->path);
+    if (w == WATCH_FAILED && errno == ENOSPC && take_watch_from_below(e, r, n)) {
+        r->unwatched--; /* counted again for the one given up below */
+        stat_add(e, STAT_UNWATCHED, -1);
+        w = watch_node(e, r, n, e->path);
+    }
     if (w != WATCH_OK) {
         pop_frame(e);
         finish_item(e, r, CRAWL_INITIAL);
@@ -892,7 +939,8 @@ static int arm_root(engine *e, root *r, int mode)
         int wd = inotify_add_watch(e->ifd, p, r->emit_mask | SELF_MASK);
         free(p);
         if (wd < 0) {
-            message(e, INFLOW_WARNING, r->id, r->path, "cannot watch %s: %s", r->path, strerror(errno));
+            const char *why = strerror(errno);
+            record(e, INFLOW_ROOT_MISSING, 0, 0, 0, r->id, r->path, r->path_len, why, strlen(why));
             return 0;
         }
         r->is_file = 1;
@@ -900,7 +948,7 @@ static int arm_root(engine *e, root *r, int mode)
         tree_set_wd(&e->t, r->top, wd);
         if (!r->ready_sent) {
             r->ready_sent = 1;
-            record(e, INFLOW_READY, 0, 0, 0, r->id, r->path, r->path_len, "", 0);
+            record(e, INFLOW_READY, INFLOW_F_FILE, 0, 0, r->id, r->path, r->path_len, "", 0);
         }
         return 1;
     }
@@ -925,7 +973,8 @@ static void start_root(engine *e, root *r)
     if (r->opts & INFLOW_ROOT_WAIT_MISSING) {
         wait_for_root(e, r);
     } else {
-        message(e, INFLOW_WARNING, r->id, r->path, "Couldn't watch %s: %s", r->path, strerror(ENOENT));
+        const char *why = strerror(ENOENT);
+        record(e, INFLOW_ROOT_MISSING, 0, 0, 0, r->id, r->path, r->path_len, why, strlen(why));
     }
     if (!r->ready_sent) {
         r->ready_sent = 1;

@@ -60,6 +60,9 @@ final class EventPrinter implements EventHandler<FsEvent> {
                 }
                 break;
             case Abi.KIND_READY:
+                if ((e.flags & Abi.F_FILE) != 0) {
+                    view.markFileRoot(e.root);
+                }
                 if (++ready == roots && quiet == 0) {
                     err.println("Watches established.");
                 }
@@ -78,6 +81,11 @@ final class EventPrinter implements EventHandler<FsEvent> {
                 if (quiet == 0) {
                     err.println("Watching " + e.dirString() + " now that it exists.");
                 }
+                break;
+            case Abi.KIND_ROOT_MISSING:
+                err.println("Couldn't watch " + e.dirString() + ": " + e.nameString());
+                out.flush();
+                exit.finish(1);
                 break;
             case Abi.KIND_ROOT_GONE:
                 if (!monitor) {

@@ -15,6 +15,13 @@ final class EventView {
         this.fileRoots = fileRoots;
     }
 
+    /** The engine said (on READY) that this root is a single file: %w has no trailing slash. */
+    void markFileRoot(int root) {
+        if (root >= 0 && root < fileRoots.length) {
+            fileRoots[root] = true;
+        }
+    }
+
     /** %w: the directory the event happened in, as inotifywait prints it. */
     void watched(FsEvent e, LineBuffer out) {
         if (e.kind == Abi.KIND_OVERFLOW) {

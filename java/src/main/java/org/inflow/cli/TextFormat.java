@@ -50,7 +50,7 @@ final class TextFormat implements EventFormat {
                 case 'w': step = (e, v, m, out) -> v.watched(e, out); break;
                 case 'f': step = (e, v, m, out) -> v.name(e, out); break;
                 case 'e': step = (e, v, m, out) -> v.events(e, ',', out); break;
-                case 'c': step = (e, v, m, out) -> out.number(Integer.toUnsignedLong(e.cookie)); break;
+                case 'c': step = (e, v, m, out) -> out.append(Integer.toHexString(e.cookie)); break; // hex, as inotifywait
                 case '0': literal.append('\0'); break;
                 case '%': literal.append('%'); break;
                 case 'T':

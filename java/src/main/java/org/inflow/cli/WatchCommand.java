@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -119,19 +116,9 @@ final class WatchCommand implements Callable<Integer> {
         if (quietLevel == 0) {
             err.println(recursive ? "Setting up watches.  Beware: since -r was given, this may take a while!" : "Setting up watches.");
         }
+        // Whether each path exists, and is a file or a directory, the engine finds out (paths are
+        // bytes, which java.nio cannot always name): see EventPrinter's ROOT_MISSING and READY.
         boolean[] fileRoots = new boolean[paths.size()];
-        for (int i = 0; i < paths.size(); i++) {
-            Path p = Path.of(new String(paths.get(i), StandardCharsets.UTF_8));
-            LinkOption[] follow = noDereference ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
-            if (!Files.exists(p, follow)) {
-                if (!waitMissing) {
-                    err.println("Couldn't watch " + p + ": No such file or directory");
-                    return 1;
-                }
-            } else {
-                fileRoots[i] = !Files.isDirectory(p, follow);
-            }
-        }
         EventFormat fmt = json ? new JsonFormat()
                 : csv ? TextFormat.csv()
                 : format != null ? TextFormat.compile(format, new Strftime(timefmt == null ? "" : timefmt))

@@ -17,7 +17,7 @@ class TextFormatTest {
 
     private static FsEvent event(int mask, String dir, String name, int root) {
         FsEvent e = new FsEvent();
-        e.set(Abi.KIND_EVENT, 0, mask, 7, root, dir.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8));
+        e.set(Abi.KIND_EVENT, 0, mask, 0x2a, root, dir.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8));
         return e;
     }
 
@@ -47,7 +47,7 @@ class TextFormatTest {
     @Test
     void customFormat() throws IOException {
         TextFormat f = TextFormat.compile("%w|%f|%e|%:e|%c|%%|%0", null);
-        assertEquals("d/|n|CLOSE_NOWRITE,CLOSE,ISDIR|CLOSE_NOWRITE:CLOSE:ISDIR|7|%|\0",
+        assertEquals("d/|n|CLOSE_NOWRITE,CLOSE,ISDIR|CLOSE_NOWRITE:CLOSE:ISDIR|2a|%|\0",
                 render(f, event(InotifyMask.IN_CLOSE_NOWRITE | InotifyMask.IN_ISDIR, "d", "n", 0)));
     }
 
