@@ -288,7 +288,7 @@ static void release_node(engine *e, node *n)
         n->bits |= NODE_DEAD;   /* the crawler frees it when it reaches it */
         return;
     }
-    node_free(n);
+    node_free(&e->t, n);
 }
 
 typedef struct detach_args {
@@ -476,7 +476,7 @@ static void crawl_one(engine *e, crawl_item it)
     n->bits &= (uint8_t)~NODE_QUEUED;
     root *r = e->roots[n->root];
     if (n->bits & NODE_DEAD) {
-        node_free(n);
+        node_free(&e->t, n);
         finish_item(e, r, it.mode);
         return;
     }
@@ -715,7 +715,7 @@ static void list_frame(engine *e, size_t i)
             }
             if (push_frame(e, c, (int)i, child_depth) != 0) {
                 tree_unlink(&e->t, c);
-                node_free(c);
+                node_free(&e->t, c);
             }
         }
     }
@@ -824,7 +824,7 @@ static void initial_step(engine *e)
         node *n = f->n;
         root *r = e->roots[n->root];
         pop_frame(e);
-        node_free(n);
+        node_free(&e->t, n);
         finish_item(e, r, CRAWL_INITIAL);
         return;
     }
@@ -1440,14 +1440,14 @@ static void free_all_nodes(engine *e)
         node *n = e->queue[(e->q_head + i) % e->q_cap].n;
         n->bits &= (uint8_t)~NODE_QUEUED;
         if (n->bits & NODE_DEAD)
-            node_free(n); /* unlinked already: nothing else reaches it */
+            node_free(&e->t, n); /* unlinked already: nothing else reaches it */
     }
     e->q_len = 0;
     while (e->f_len > 0) {
         node *n = e->frames[e->f_len - 1].n;
         pop_frame(e);
         if (n->bits & NODE_DEAD)
-            node_free(n);
+            node_free(&e->t, n);
     }
     for (int i = 0; i < e->nroots; i++) {
         root *r = e->roots[i];
@@ -1461,7 +1461,7 @@ static void free_all_nodes(engine *e)
         node *n = e->t.wd_buckets[b];
         while (n) {
             node *next = n->wd_next;
-            node_free(n);
+            node_free(&e->t, n);
             n = next;
         }
         e->t.wd_buckets[b] = NULL;

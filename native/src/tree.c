@@ -1,5 +1,6 @@
 #include "tree.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,18 +47,61 @@ int tree_init(tree *t)
 
 void tree_free(tree *t)
 {
-    /* Every node is reachable from either map or from a root: free through the maps, then
-     * the caller frees what only it knows about (roots without a watch, queued nodes). */
+    /* The caller has freed every node (renamed names and big nodes live outside the slabs). */
     free(t->wd_buckets);
     free(t->name_buckets);
+    while (t->slab) {
+        char *next;
+        memcpy(&next, t->slab, sizeof next);
+        free(t->slab);
+        t->slab = next;
+    }
     memset(t, 0, sizeof *t);
 }
 
-void node_free(node *n)
+static size_t node_bytes(size_t name_len)
+{
+    return (offsetof(node, inline_name) + name_len + 1 + 7) & ~(size_t)7;
+}
+
+static node *node_alloc(tree *t, size_t name_len)
+{
+    size_t bytes = node_bytes(name_len);
+    size_t cls = bytes / 8;
+    node *n;
+    if (cls >= NODE_SIZE_CLASSES) {
+        n = malloc(bytes);
+    } else if (t->free_nodes[cls]) {
+        n = t->free_nodes[cls];
+        memcpy(&t->free_nodes[cls], n, sizeof(void *));
+    } else {
+        if (!t->slab || t->slab_used + bytes > NODE_SLAB_BYTES) {
+            char *slab = malloc(NODE_SLAB_BYTES);
+            if (!slab)
+                return NULL;
+            memcpy(slab, &t->slab, sizeof t->slab);
+            t->slab = slab;
+            t->slab_used = 8;
+        }
+        n = (node *)(t->slab + t->slab_used);
+        t->slab_used += bytes;
+    }
+    if (n)
+        memset(n, 0, bytes);
+    return n;
+}
+
+void node_free(tree *t, node *n)
 {
     if (n->name != n->inline_name)
         free(n->name);
-    free(n);
+    size_t cls = node_bytes(n->name_cap) / 8;
+    if (cls >= NODE_SIZE_CLASSES) {
+        free(n);
+        return;
+    }
+    memcpy(n, &t->free_nodes[cls], sizeof(void *));
+    t->free_nodes[cls] = n;
 }
 
 static void name_rehash(tree *t)
@@ -149,9 +193,9 @@ static void unlink_child(node *n)
 
 node *tree_add(tree *t, node *parent, const char *name, size_t len, int root)
 {
-    if (len > UINT16_MAX)
+    if (len > UINT16_MAX || root < 0 || root >= TREE_MAX_ROOTS)
         return NULL;
-    node *n = calloc(1, sizeof *n + len + 1);
+    node *n = node_alloc(t, len);
     if (!n)
         return NULL;
     n->name = n->inline_name;
@@ -159,7 +203,7 @@ node *tree_add(tree *t, node *parent, const char *name, size_t len, int root)
     n->name_len = (uint16_t)len;
     n->name_cap = (uint16_t)len;
     n->wd = -1;
-    n->root = root;
+    n->root = (uint16_t)root;
     n->state = NODE_LIVE;
     link_child(parent, n);
     name_insert(t, n);
@@ -216,18 +260,21 @@ void tree_move(tree *t, node *n, node *new_parent, const char *name, size_t len)
 {
     name_remove(t, n);
     unlink_child(n);
+    /* The node's address is in both maps and in its children: keep it and move the name.
+     * name_cap is the inline room the node was allocated with; a longer name lives on the heap
+     * in a buffer of exactly its size. */
+    char *dest = n->inline_name;
     if (len > n->name_cap) {
-        /* the node's address is in both maps and in its children: keep it, move the name */
-        char *copy = malloc(len + 1); /* names stay NUL-terminated, for openat */
-        if (copy) {
-            if (n->name != n->inline_name)
-                free(n->name);
-            n->name = copy;
-            n->name_cap = (uint16_t)len;
-        } else {
-            len = n->name_cap; /* out of memory: a truncated name beats a crash */
+        dest = malloc(len + 1); /* names stay NUL-terminated, for openat */
+        if (!dest) {
+            dest = n->name;     /* out of memory: a truncated name beats a crash */
+            if (len > n->name_len)
+                len = n->name_len;
         }
     }
+    if (dest != n->name && n->name != n->inline_name)
+        free(n->name);
+    n->name = dest;
     memcpy(n->name, name, len);
     n->name[len] = 0;
     n->name_len = (uint16_t)len;

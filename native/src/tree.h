@@ -22,18 +22,23 @@ typedef struct node {
     struct node *first_child, *next_sibling, *prev_sibling;
     struct node *wd_next;     /* chain in the wd map */
     struct node *name_next;   /* chain in the (parent, name) map */
+    char *name;               /* inline_name, or a heap copy after a rename to a longer name;
+                                 for a root node: the root path as given */
     int wd;                   /* -1 while unwatched */
-    int root;                 /* root id the node belongs to */
     uint32_t hash;            /* of (parent, name) */
     uint32_t epoch;           /* last reconciliation that saw it */
+    uint16_t root;            /* root id the node belongs to */
     uint16_t name_len;
     uint16_t name_cap;        /* bytes available in inline_name */
     uint8_t state;
     uint8_t bits;
-    char *name;               /* inline_name, or a heap copy after a rename to a longer name;
-                                 for a root node: the root path as given */
     char inline_name[];
 } node;
+
+/* Nodes come from slabs: a tree of 100,000 directories is mostly nodes, and malloc's header and
+ * 16-byte rounding would add a fifth to each. Freed nodes go to a free list per size. */
+#define NODE_SLAB_BYTES (64 * 1024)
+#define NODE_SIZE_CLASSES 48          /* 8-byte classes; bigger nodes (long root paths) use malloc */
 
 typedef struct tree {
     node **wd_buckets;
@@ -42,6 +47,9 @@ typedef struct tree {
     size_t name_mask, name_count;
     size_t live_nodes;
     uint64_t rename_gen;      /* bumps on every re-parent: invalidates cached paths */
+    void *free_nodes[NODE_SIZE_CLASSES];
+    char *slab;               /* current slab; slabs are chained through their first word */
+    size_t slab_used;
 } tree;
 
 int tree_init(tree *t);
@@ -49,6 +57,8 @@ void tree_free(tree *t);
 
 /* A new node under parent (NULL for a root). Linked in the (parent, name) map. */
 node *tree_add(tree *t, node *parent, const char *name, size_t len, int root);
+/* Roots are numbered below this. */
+#define TREE_MAX_ROOTS 65535
 node *tree_child(const tree *t, const node *parent, const char *name, size_t len);
 
 int tree_set_wd(tree *t, node *n, int wd);
@@ -70,6 +80,6 @@ void tree_visit_postorder(tree *t, node *n, tree_visit_fn fn, void *arg);
 long tree_path(const node *n, char *buf, size_t cap);
 int tree_depth(const node *n);
 
-void node_free(node *n);
+void node_free(tree *t, node *n);
 
 #endif

@@ -9,7 +9,7 @@ static void count_and_free(tree *t, node *n, void *arg)
     (void)arg;
     tree_unlink(t, n);
     tree_drop_wd(t, n);
-    node_free(n);
+    node_free(t, n);
     visited++;
 }
 
@@ -72,9 +72,9 @@ int main(void)
     node *etc = tree_add(&t, slash, "etc", 3, 1);
     expect_path(etc, "/etc");
     tree_unlink(&t, etc);
-    node_free(etc);
+    node_free(&t, etc);
     tree_unlink(&t, slash);
-    node_free(slash);
+    node_free(&t, slash);
 
     /* post-order visit frees everything, children before parents */
     size_t before = t.live_nodes;
