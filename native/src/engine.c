@@ -434,7 +434,18 @@ static int watch_node(engine *e, root *r, node *n, const char *path)
     /* The root itself may be a symlink to a directory, as with inotifywait; nothing below it
      * is ever followed. */
     uint32_t follow = n == r->top ? 0 : IN_DONT_FOLLOW;
-    int wd = inotify_add_watch(e->ifd, path, r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow);
+    uint32_t mask = r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow;
+    int wd = inotify_add_watch(e->ifd, path, mask);
+    node *back = wd >= 0 ? tree_by_wd(&e->t, wd) : NULL;
+    if (back && back != n && back->state == NODE_LIVE && moves_has(&e->mv, back)) {
+        /* A directory moved away (its MOVED_FROM still waiting for a partner) came back under
+         * another name through a second rename (mv a /elsewhere && mv /elsewhere/a b): its old
+         * place is gone for good. Drop it with all its watches, then watch it afresh here; the
+         * crawl that follows lists everything under it again, so nothing in between is lost. */
+        moves_forget(&e->mv, back);
+        detach_subtree(e, back, 1);
+        wd = inotify_add_watch(e->ifd, path, mask);
+    }
     if (wd < 0) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR || err == ELOOP)
@@ -583,8 +594,9 @@ static void sweep_vanished(engine *e, root *r, node *dir)
  * open fd while nothing around it is watched yet, and watched only once everything below it
  * is, so listing causes no events at all (no OPEN/ACCESS/CLOSE_NOWRITE of our own to hide, and
  * no second inotify_add_watch per directory to add them later). Whatever changes in a directory
- * between its listing and its watch shows in its mtime/ctime (timestamps are fine-grained once
- * queried, on Linux >= 6.13): such a directory is listed again, now under its watch. */
+ * between its listing and its watch gives it a ctime at or after the coarse real-time clock
+ * read before the listing (inode timestamps come from that same clock): such a directory is
+ * listed again, now under its watch. Reading the clock is a vDSO call, not a syscall. */
 
 typedef struct frame {
     node *n;
@@ -592,7 +604,7 @@ typedef struct frame {
     int parent;               /* index of the parent's frame, -1 for the root */
     int depth;
     int listed;
-    struct stat before;       /* at listing */
+    struct timespec listed_at; /* CLOCK_REALTIME_COARSE just before the listing */
 } frame;
 
 static int push_frame(engine *e, node *n, int parent, int depth)
@@ -626,11 +638,15 @@ static int parent_fd(engine *e, const frame *f)
     return f->parent >= 0 ? e->frames[f->parent].fd : -1;
 }
 
-static int same_state(const struct stat *a, const struct stat *b)
+static int ts_before(const struct timespec *a, const struct timespec *b)
 {
-    return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_nlink == b->st_nlink &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Did the directory change at or after `since`? */
+static int changed_since(const struct stat *st, const struct timespec *since)
+{
+    return !ts_before(&st->st_ctim, since) || !ts_before(&st->st_mtim, since);
 }
 
 /* Opens and lists the directory of frame i, pushing a frame for each subdirectory. */
@@ -642,6 +658,8 @@ static void list_frame(engine *e, size_t i)
     int pfd = parent_fd(e, &f);
     int fd;
     long len = -1;
+    struct timespec listed_at;
+    clock_gettime(CLOCK_REALTIME_COARSE, &listed_at);
     if (pfd >= 0) {
         fd = openat(pfd, n->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     } else {
@@ -667,9 +685,6 @@ static void list_frame(engine *e, size_t i)
         e->frames[i].listed = 1; /* still watch it: what is created in it later is seen */
         return;
     }
-    struct stat before;
-    if (fstat(fd, &before) != 0)
-        memset(&before, 0, sizeof before);
     /* A second listing (the directory changed before its watch) also drops what went away:
      * a subdirectory renamed meanwhile must not stay known under its old name. */
     int relist = n->first_child != NULL;
@@ -730,7 +745,7 @@ static void list_frame(engine *e, size_t i)
     }
     frame *self = &e->frames[i];
     self->listed = 1;
-    self->before = before;
+    self->listed_at = listed_at;
     if (e->open_frames < MAX_OPEN_FRAMES) {
         self->fd = fd;   /* children open relative to it; closed before our own watch */
         e->open_frames++;
@@ -808,7 +823,7 @@ static void watch_frame(engine *e, size_t i)
     struct stat after;
     int pfd = parent_fd(e, f);
     int rc = pfd >= 0 ? fstatat(pfd, n->name, &after, AT_SYMLINK_NOFOLLOW) : stat(e->path, &after);
-    if (rc == 0 && f->before.st_ino != 0 && !same_state(&f->before, &after)) {
+    if (rc == 0 && f->listed_at.tv_sec != 0 && changed_since(&after, &f->listed_at)) {
         f->listed = 0; /* changed between listing and watch: list it again */
         return;
     }

@@ -36,6 +36,14 @@ node *moves_take(moves *m, uint32_t cookie)
     return NULL;
 }
 
+int moves_has(const moves *m, const node *dir)
+{
+    for (int i = 0; i < m->count; i++)
+        if (m->slot[i].dir == dir)
+            return 1;
+    return 0;
+}
+
 void moves_forget(moves *m, const node *dir)
 {
     for (int i = 0; i < m->count;) {

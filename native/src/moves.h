@@ -25,6 +25,8 @@ void moves_init(moves *m);
 node *moves_park(moves *m, uint32_t cookie, node *dir, int64_t now_ms);
 /* The directory parked under cookie, removed from the table, or NULL. */
 node *moves_take(moves *m, uint32_t cookie);
+/* 1 if dir is parked. */
+int moves_has(const moves *m, const node *dir);
 /* Forgets every entry for dir (it is being freed). */
 void moves_forget(moves *m, const node *dir);
 /* Removes and returns, one per call, a move parked at or before cutoff_ms (INT64_MAX: all);

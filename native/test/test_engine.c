@@ -216,8 +216,20 @@ int main(void)
     at = sync_marker();
     CHECK(count_lines(from, at, fmt("%s/back/c/d/i", top)) >= 1);
 
+    /* out and straight back under another name (two renames, two cookies): the directory's
+     * old watches must not hide it at its new place */
+    from = nlines;
+    CHECK(system(fmt("mv %s/back %s/again && mv %s/again %s/again", top, outside, outside, top)) == 0);
+    touch(fmt("%s/again/c/d/j", top));
+    at = sync_marker();
+    CHECK(count_lines(from, at, fmt("1 1 40000100 %s/again/c|", top)) == 1);
+    CHECK(count_lines(from, at, fmt("%s/again/c/d/j|", top)) >= 1);
+    usleep(50 * 1000);
+    sync_marker();
+    CHECK(stat_of(STAT_WATCHES) == 7);
+
     /* delete a subtree: watches released */
-    CHECK(system(fmt("rm -rf %s/back %s/pre", top, top)) == 0);
+    CHECK(system(fmt("rm -rf %s/again %s/pre", top, top)) == 0);
     sync_marker();
     at = sync_marker();
     CHECK(stat_of(STAT_WATCHES) == 2);
