@@ -31,6 +31,8 @@
 /* Past this many open directories the initial crawl opens by path instead of by parent fd. */
 #define MAX_OPEN_FRAMES 256
 #define DROPPED_KEEP 64
+/* Held events past this are given up for a rescan (see hold_event). */
+#define HELD_MAX (1 << 20)
 /* Directories listed in line with the events of one drain (see drain). */
 #define INLINE_CRAWL_BUDGET 4096
 
@@ -86,6 +88,9 @@ struct engine {
     root **roots;
     int nroots;
     int waiting_roots;
+    unsigned char *held;      /* events from inside a parked directory, replayed once it is settled */
+    size_t held_len, held_cap;
+    int replaying;
     int dropped[DROPPED_KEEP];
     unsigned dropped_next;
 
@@ -123,6 +128,8 @@ struct engine {
 };
 
 static void engine_schedule_rescan(engine *e);
+static node *unpark(node *n);
+static void replay_held(engine *e);
 
 static int64_t now_ms(void)
 {
@@ -443,6 +450,7 @@ static int watch_node(engine *e, root *r, node *n, const char *path)
          * place is gone for good. Drop it with all its watches, then watch it afresh here; the
          * crawl that follows lists everything under it again, so nothing in between is lost. */
         moves_forget(&e->mv, back);
+        unpark(back);
         detach_subtree(e, back, 1);
         wd = inotify_add_watch(e->ifd, path, mask);
     }
@@ -1104,8 +1112,9 @@ static void start_rescans(engine *e)
     stat_add(e, STAT_RESCANS, 1);
     /* Pending moves can no longer be trusted to pair: settle them now. */
     node *n;
-    while ((n = moves_expire(&e->mv, INT64_MAX)) != NULL)
+    while ((n = unpark(moves_expire(&e->mv, INT64_MAX))) != NULL)
         detach_subtree(e, n, 1);
+    replay_held(e);
     for (int i = 0; i < e->nroots; i++) {
         root *r = e->roots[i];
         if (!r || !r->active || !r->top || r->is_file)
@@ -1148,6 +1157,77 @@ static void new_dir(engine *e, root *r, node *parent, const char *name, size_t l
         enqueue(e, c, depth, CRAWL_SYNTH);
 }
 
+static void handle_event(engine *e, const struct inotify_event *ev);
+
+static void park(engine *e, uint32_t cookie, node *dir)
+{
+    dir->bits |= NODE_PARKED;
+    node *evicted = moves_park(&e->mv, cookie, dir, now_ms());
+    if (evicted) {
+        evicted->bits &= (uint8_t)~NODE_PARKED;
+        moved_out(e, evicted);
+    }
+}
+
+static node *unpark(node *n)
+{
+    if (n)
+        n->bits &= (uint8_t)~NODE_PARKED;
+    return n;
+}
+
+static int in_parked_subtree(const node *n)
+{
+    for (const node *p = n; p; p = p->parent)
+        if (p->bits & NODE_PARKED)
+            return 1;
+    return 0;
+}
+
+/* An event from inside a directory whose MOVED_FROM waits for its partner: where it belongs is
+ * not known yet. It is kept and handled again once the move is settled: under the new path if
+ * the MOVED_TO comes, dropped with the directory's watches if it left the tree. */
+static void hold_event(engine *e, const struct inotify_event *ev)
+{
+    size_t size = sizeof *ev + ev->len;
+    if (e->held_len + size > HELD_MAX) {
+        engine_schedule_rescan(e); /* cannot keep it: the rescan reports the state instead */
+        return;
+    }
+    if (e->held_len + size > e->held_cap) {
+        size_t cap = e->held_cap ? e->held_cap * 2 : 4096;
+        while (cap < e->held_len + size)
+            cap *= 2;
+        unsigned char *p = realloc(e->held, cap);
+        if (!p) {
+            engine_schedule_rescan(e);
+            return;
+        }
+        e->held = p;
+        e->held_cap = cap;
+    }
+    memcpy(e->held + e->held_len, ev, size);
+    e->held_len += size;
+}
+
+static void replay_held(engine *e)
+{
+    if (e->held_len == 0)
+        return;
+    unsigned char *buf = e->held;
+    size_t len = e->held_len;
+    e->held = NULL;
+    e->held_len = e->held_cap = 0;
+    e->replaying = 1;
+    for (size_t off = 0; off < len;) {
+        const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
+        off += sizeof *ev + ev->len;
+        handle_event(e, ev);
+    }
+    e->replaying = 0;
+    free(buf);
+}
+
 static void handle_event(engine *e, const struct inotify_event *ev)
 {
     stat_add(e, STAT_EVENTS_READ, 1);
@@ -1168,8 +1248,8 @@ static void handle_event(engine *e, const struct inotify_event *ev)
         /* Not ours any more (an anchor we removed, or its IN_IGNORED), or the model lost track
          * of a watch: then nothing says which part of the tree is behind it, so every root is
          * reconciled. */
-        if (!(ev->mask & IN_IGNORED) && !recently_dropped(e, ev->wd))
-            engine_schedule_rescan(e);
+        if (!(ev->mask & IN_IGNORED) && !e->replaying && !recently_dropped(e, ev->wd))
+            engine_schedule_rescan(e); /* (a held event's directory may simply be gone since) */
         return;
     }
     if (n->state == NODE_TOMBSTONE) {
@@ -1177,6 +1257,10 @@ static void handle_event(engine *e, const struct inotify_event *ev)
             tree_drop_wd(&e->t, n);
             release_node(e, n);
         }
+        return;
+    }
+    if (e->mv.count > 0 && in_parked_subtree(n) && !(ev->mask & (IN_IGNORED | IN_MOVE_SELF))) {
+        hold_event(e, ev);
         return;
     }
     root *r = e->roots[n->root];
@@ -1214,11 +1298,8 @@ static void handle_event(engine *e, const struct inotify_event *ev)
         emit(e, r, n, m, ev->cookie, 0, name, name_len);
         if (isdir) {
             node *c = tree_child(&e->t, n, name, name_len);
-            if (c) {
-                node *evicted = moves_park(&e->mv, ev->cookie, c, now_ms());
-                if (evicted)
-                    moved_out(e, evicted);
-            }
+            if (c)
+                park(e, ev->cookie, c);
         }
         return;
     }
@@ -1226,13 +1307,15 @@ static void handle_event(engine *e, const struct inotify_event *ev)
         emit(e, r, n, m, ev->cookie, 0, name, name_len);
         if (!isdir)
             return;
-        node *src = moves_take(&e->mv, ev->cookie);
+        node *src = unpark(moves_take(&e->mv, ev->cookie));
         if (src && src->root == n->root && descend_ok(r, tree_depth(n) + 1)) {
             node *old = tree_child(&e->t, n, name, name_len);
             if (old && old != src)
                 detach_subtree(e, old, 1); /* replaced (rename over an empty directory) */
             tree_move(&e->t, src, n, name, name_len);
             forget_cached(e, src);
+            if (e->mv.count == 0)
+                replay_held(e);
             if (r->has_exclude) {
                 long plen = node_path(e, n);
                 if (plen >= 0 && excluded_dir(e, r, plen, name, name_len))
@@ -1298,8 +1381,10 @@ static void expire_moves(engine *e)
 {
     node *n;
     int64_t cutoff = now_ms() - e->cfg.move_wait_ms;
-    while ((n = moves_expire(&e->mv, cutoff)) != NULL)
+    while ((n = unpark(moves_expire(&e->mv, cutoff))) != NULL)
         moved_out(e, n);
+    if (e->mv.count == 0)
+        replay_held(e);
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -1509,6 +1594,7 @@ void engine_free(engine *e)
     tree_free(&e->t);
     free(e->queue);
     free(e->frames);
+    free(e->held);
     free(e->rbuf);
     free(e->out);
     free(e->path);

@@ -14,7 +14,8 @@ enum node_state {
 
 enum node_bits {
     NODE_QUEUED = 1,    /* sits in the crawl queue: the crawler frees it if it dies meanwhile */
-    NODE_DEAD = 2       /* unlinked while queued */
+    NODE_DEAD = 2,      /* unlinked while queued */
+    NODE_PARKED = 4     /* its MOVED_FROM waits for a MOVED_TO */
 };
 
 typedef struct node {

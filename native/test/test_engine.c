@@ -198,12 +198,14 @@ int main(void)
     /* move out: silence, watches released */
     from = nlines;
     CHECK(rename(fmt("%s/a/renamed", top), fmt("%s/gone", outside)) == 0);
+    touch(fmt("%s/gone/c/d/early", outside)); /* before the move is known to be final */
     sync_marker();
     usleep(50 * 1000); /* the move expires after move_wait_ms; let a later marker prove it */
     sync_marker();
     touch(fmt("%s/gone/c/d/h", outside));
     at = sync_marker();
-    CHECK(count_lines(from, at, "/h") == 0);
+    CHECK(count_lines(from, at, "/h|") == 0);
+    CHECK(count_lines(from, at, "/early|") == 0);
     CHECK(stat_of(STAT_WATCHES) == 4);
 
     /* move back in: crawled, contents reported as synthetic */
