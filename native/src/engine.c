@@ -434,6 +434,14 @@ static void root_gone(engine *e, root *r, int remove_watches);
 
 enum watch_result { WATCH_OK, WATCH_GONE, WATCH_FAILED };
 
+static int is_ancestor(const node *a, const node *n)
+{
+    for (const node *p = n->parent; p; p = p->parent)
+        if (p == a)
+            return 1;
+    return 0;
+}
+
 /* Watches n (whose path is in `path`). WATCH_GONE: it vanished or was replaced (its parent's
  * events say so); WATCH_FAILED: reported as unwatched, errno says why. */
 static int watch_node(engine *e, root *r, node *n, const char *path)
@@ -443,15 +451,16 @@ static int watch_node(engine *e, root *r, node *n, const char *path)
     uint32_t follow = n == r->top ? 0 : IN_DONT_FOLLOW;
     uint32_t mask = r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow;
     int wd = inotify_add_watch(e->ifd, path, mask);
-    node *back = wd >= 0 ? tree_by_wd(&e->t, wd) : NULL;
-    if (back && back != n && back->state == NODE_LIVE && moves_has(&e->mv, back)) {
-        /* A directory moved away (its MOVED_FROM still waiting for a partner) came back under
-         * another name through a second rename (mv a /elsewhere && mv /elsewhere/a b): its old
-         * place is gone for good. Drop it with all its watches, then watch it afresh here; the
-         * crawl that follows lists everything under it again, so nothing in between is lost. */
-        moves_forget(&e->mv, back);
-        unpark(back);
-        detach_subtree(e, back, 1);
+    node *stale = wd >= 0 ? tree_by_wd(&e->t, wd) : NULL;
+    if (stale && stale != n && stale->state == NODE_LIVE && n != r->top && !is_ancestor(stale, n)) {
+        /* The directory we just found here is one the tree still has at another place: it was
+         * moved and we have not read (or will never get) the MOVED_FROM/MOVED_TO pair, e.g.
+         * mv a /elsewhere && mv /elsewhere/a b, or a move while we were behind. A directory is
+         * in one place only, and our listing just saw where: the old node gives up its watches
+         * and this one is watched afresh; the listing that follows reports all it holds. */
+        moves_forget(&e->mv, stale);
+        unpark(stale);
+        detach_subtree(e, stale, 1);
         wd = inotify_add_watch(e->ifd, path, mask);
     }
     if (wd < 0) {
@@ -1162,6 +1171,7 @@ static void handle_event(engine *e, const struct inotify_event *ev);
 static void park(engine *e, uint32_t cookie, node *dir)
 {
     dir->bits |= NODE_PARKED;
+    tree_hide_name(&e->t, dir); /* `mv a out && mkdir a`: the new a is a new directory */
     node *evicted = moves_park(&e->mv, cookie, dir, now_ms());
     if (evicted) {
         evicted->bits &= (uint8_t)~NODE_PARKED;

@@ -283,6 +283,11 @@ void tree_move(tree *t, node *n, node *new_parent, const char *name, size_t len)
     t->rename_gen++;
 }
 
+void tree_hide_name(tree *t, node *n)
+{
+    name_remove(t, n);
+}
+
 void tree_unlink(tree *t, node *n)
 {
     if (n->state != NODE_LIVE)

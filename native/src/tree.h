@@ -69,6 +69,10 @@ void tree_drop_wd(tree *t, node *n);   /* remove from the wd map, keep the node 
 /* Re-parent (and rename) a node: O(1) in the size of its subtree. */
 void tree_move(tree *t, node *n, node *new_parent, const char *name, size_t len);
 
+/* Takes n out of the name map only: it keeps its place (and path) but its name is free for a
+ * new directory. tree_move or tree_unlink finish the job. */
+void tree_hide_name(tree *t, node *n);
+
 /* Unlink n from its parent and the name map. Children stay attached to n. */
 void tree_unlink(tree *t, node *n);
 

@@ -34,13 +34,20 @@ import org.junit.jupiter.api.Timeout;
  * commands do. The consumer ({@link StormView}) knows only the tree at "Watches established."
  * and the events.
  *
- * <p>System properties: storm.seed (default: new each run, printed), storm.scale (default 1:
- * multiplies operations and cp -a copies), storm.ops, storm.copies, storm.dirs (10,000),
- * storm.keep=true (keep the work directory), storm.outsidePause=SECONDS (a sleep before each
- * operation on a moved-out subtree, so none follows its way out closely: a diagnostic),
- * storm.moveOut=false (no subtree leaves the tree: a diagnostic), storm.stallMs=MS (SIGSTOP the watcher that long early in the storm: the kernel queue overflows
- * and the tree must be rebuilt through the RESCAN records; the no-overflow check is then off). bench/compare/storm runs a bigger storm.
- * The script, and on failure the event log, are kept in target/storm/.
+ * <p>System properties (bench/compare/storm passes them for a bigger run):
+ * <ul>
+ * <li>storm.seed: the storm to generate (default: a new one each run; printed, and in every
+ *     failure message, so a failing storm can be replayed);
+ * <li>storm.scale (default 1): multiplies the operations (3,000) and the cp -a copies (1);
+ *     storm.ops, storm.copies, storm.dirs (10,000) set them one by one;
+ * <li>storm.tmp=DIR: where the trees go (default java.io.tmpdir); storm.keep=true keeps them;
+ * <li>diagnostics, to tell failure classes apart: storm.outsidePause=SECONDS (a sleep before
+ *     each operation on a subtree that was moved out, so none closely follows its way out),
+ *     storm.moveOut=false (no subtree leaves the tree), storm.stallMs=MS (SIGSTOP the watcher
+ *     that long early in the storm: it falls behind, and if the backlog passes the kernel queue
+ *     size, the tree must come back through the RESCAN records; the no-overflow check is off).
+ * </ul>
+ * The generated script, and on failure the event log, stay in target/storm/.
  */
 class StormReconstructionTest {
     private static final String EVENTS = "create,delete,moved_from,moved_to,close_write";
@@ -69,7 +76,10 @@ class StormReconstructionTest {
                     + watchesNeeded + "): sysctl fs.inotify.max_user_watches=" + (watchesNeeded * 2));
         }
 
-        Path work = Files.createTempDirectory("inflow-storm-");
+        warmUp();
+        String base = System.getProperty("storm.tmp");
+        Path work = base == null ? Files.createTempDirectory("inflow-storm-")
+                : Files.createTempDirectory(Files.createDirectories(Path.of(base)), "inflow-storm-");
         Path root = work.resolve("root");
         Path out = work.resolve("out");
         Path src = work.resolve("src");
@@ -94,10 +104,12 @@ class StormReconstructionTest {
             }
             storm.buildRootTree(root, dirs - 1, 2); // the root counts as one of the directories
             storm.buildSourceTree(src, 999, 2);
+            double buildSecs = secs(t0);
+            long tg = System.nanoTime();
             Path script = keepDir.resolve("storm-" + seed + ".sh");
-            storm.generate(script, root, out, src, ops, copies, scale);
-            System.out.printf("storm: trees built and script generated (%d lines) in %.1f s: %s%n",
-                    storm.lines(), secs(t0), script);
+            storm.generate(script, root, out, src, ops, copies, 1); // one round of big subtree operations
+            System.out.printf("storm: trees built in %.1f s, script generated (%d lines) in %.1f s: %s%n",
+                    buildSecs, storm.lines(), secs(tg), script);
 
             long t1 = System.nanoTime();
             long queuedBefore = sysctl("max_queued_events");
@@ -111,20 +123,21 @@ class StormReconstructionTest {
                 Map<String, Boolean> initial = walk(root);
 
                 long t2 = System.nanoTime();
+                Path shErrFile = work.resolve("storm.stderr");
                 Process sh = new ProcessBuilder("/bin/sh", script.toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.PIPE)
+                        .redirectError(shErrFile.toFile())
                         .start();
                 sh.getOutputStream().close();
                 if (stallMs > 0) {
                     stall(w.process.pid(), stallMs);
                 }
-                String shErr = new String(sh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
                 long scriptLimitS = Math.max(300, ops / 20L);
                 if (!sh.waitFor(scriptLimitS, TimeUnit.SECONDS)) {
                     sh.destroyForcibly();
                     fail("the storm script did not finish in " + scriptLimitS + " s");
                 }
+                String shErr = Files.readString(shErrFile);
                 double stormSecs = secs(t2);
                 int atScriptEnd = w.size();
 
@@ -239,8 +252,8 @@ class StormReconstructionTest {
     }
 
     /**
-     * Stops the watcher (SIGSTOP) for a while, once the storm has begun, so the kernel queue
-     * overflows and the RESCAN path is what the reconstruction relies on.
+     * Stops the watcher (SIGSTOP) for a while once the storm has begun: it then works through a
+     * backlog, and past the kernel queue size through an overflow and a RESCAN.
      */
     private static void stall(long pid, long ms) throws IOException, InterruptedException {
         Thread.sleep(300);
@@ -248,6 +261,26 @@ class StormReconstructionTest {
         System.out.printf("storm: watcher stopped for %d ms (storm.stallMs)%n", ms);
         Thread.sleep(ms);
         new ProcessBuilder("kill", "-CONT", Long.toString(pid)).inheritIO().start().waitFor();
+    }
+
+    /**
+     * Loads every class the test needs after the storm now: a build of the tests module running
+     * meanwhile (another developer, another test run) rewrites target/test-classes under us.
+     */
+    private static void warmUp() throws ClassNotFoundException {
+        for (String c : List.of("StormWatch", "StormWatch$Event", "StormView", "StormView$Anomalies", "StormView$Replay",
+                "StormScript", "StormScript$Node", "WatchProcess", "StormReconstructionTest$1")) {
+            Class.forName("org.inflow.e2e." + c, true, StormReconstructionTest.class.getClassLoader());
+        }
+        StormView.Replay r = new StormView.Replay("/w", Map.of("a", true));
+        for (String rec : List.of("CREATE,ISDIR\t0\t/w/a/b", "MOVED_FROM,ISDIR\t1a\t/w/a/b", "MOVED_TO,ISDIR\t1a\t/w/a/c",
+                "CLOSE_WRITE\t0\t/w/a/c", "DELETE,ISDIR\t0\t/w/a/c", "Q_OVERFLOW\t0\t", "RESCAN_BEGIN\t0\t/w/",
+                "CREATE,ISDIR,RESCAN\t0\t/w/a", "RESCAN_END\t0\t/w/", "bad")) {
+            r.apply(StormWatch.Event.parse(rec.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (r.current.entries.size() != 1 || r.anomalies.total() != 1) {
+            throw new AssertionError("the replay logic is broken: " + r.current.entries + " " + r.anomalies);
+        }
     }
 
     private static List<String> head(List<String> l) {

@@ -31,14 +31,12 @@ final class StormScript {
         final boolean dir;
         final Map<String, Node> kids;
         boolean alive = true;
-        final int level; // depth in the tree it was created in (for picking big subtrees)
 
         Node(Node parent, String name, boolean dir) {
             this.parent = parent;
             this.name = name;
             this.dir = dir;
             this.kids = dir ? new LinkedHashMap<>() : null;
-            this.level = parent == null ? 0 : parent.level + 1;
             if (parent != null) {
                 parent.kids.put(name, this);
             }
@@ -180,39 +178,55 @@ final class StormScript {
         return lines;
     }
 
+    /** The operation mix, in percent (they add up to 100). */
     private void randomOp() {
         int r = rnd.nextInt(100);
-        if (r < 18) {
+        boolean out = moveOutOn;
+        if ((r -= 16) < 0) {
             createFile();
-        } else if (r < 23) {
+        } else if ((r -= 5) < 0) {
             appendFile();
-        } else if (r < 33) {
+        } else if ((r -= 10) < 0) {
             deleteFile();
-        } else if (r < 40) {
+        } else if ((r -= 7) < 0) {
             mkdir();
-        } else if (r < 52) {
+        } else if ((r -= 12) < 0) {
             mkdirDeep();
-        } else if (r < 64) {
+        } else if ((r -= 10) < 0) {
             renameInside();
-        } else if (r < 69) {
+        } else if ((r -= 3) < 0) {
+            renameIntoNew();
+        } else if ((r -= 5) < 0) {
             renameFile();
-        } else if (r < 71) {
+        } else if ((r -= 2) < 0) {
             replaceFile();
-        } else if (r < 77) {
+        } else if ((r -= 6) < 0) {
             removeTree();
-        } else if (r < 91 && !moveOutOn) {
-            renameInside();
-        } else if (r < 82) {
-            moveOut(rnd.nextInt(4) == 0);
-        } else if (r < 88) {
-            if (outside.isEmpty()) {
-                createFile();
+        } else if ((r -= 4) < 0) {
+            if (out) {
+                moveOut(rnd.nextInt(4) == 0);
             } else {
-                moveBackIn(outside.remove(rnd.nextInt(outside.size())));
+                renameInside();
             }
-        } else if (r < 91) {
-            writeOutside();
-        } else if (r < 95) {
+        } else if ((r -= 2) < 0) {
+            if (out) {
+                moveOutAndReplace();
+            } else {
+                replaceDir();
+            }
+        } else if ((r -= 6) < 0) {
+            if (out && !outside.isEmpty()) {
+                moveBackIn(outside.remove(rnd.nextInt(outside.size())));
+            } else {
+                renameInside();
+            }
+        } else if ((r -= 3) < 0) {
+            if (out) {
+                writeOutside();
+            } else {
+                mkdirDeep();
+            }
+        } else if ((r -= 4) < 0) {
             recreate();
         } else {
             replaceDir();
@@ -461,6 +475,25 @@ final class StormScript {
         renameAndWrite(a);
     }
 
+    /** mkdir -p of new directories, a subtree moved into the deepest at once, then writes into it. */
+    private void renameIntoNew() {
+        Node a = pickSubtree(x -> true);
+        if (a == null) {
+            mkdirDeep();
+            return;
+        }
+        count("mkdir -p + mv subtree into it + writes");
+        Node d = pickDir(x -> !under(x, a));
+        int k = 1 + rnd.nextInt(3);
+        for (int i = 0; i < k; i++) {
+            d = addDir(d, name('q'));
+        }
+        String made = q(d);
+        String from = q(a);
+        move(a, d, name('r'));
+        line("mkdir -p " + made + " && mv " + from + " " + q(a) + writesInto(a));
+    }
+
     private void renameAndWrite(Node a) {
         Node dest = rnd.nextInt(3) == 0 ? a.parent : pickDir(d -> !under(d, a));
         String from = q(a);
@@ -529,6 +562,24 @@ final class StormScript {
         Node dest = pickDir(x -> true);
         move(a, dest, name('b'));
         line("mv " + from + " " + out + " && " + pause() + "mv " + out + " " + q(a) + (rnd.nextBoolean() ? writesInto(a) : ""));
+    }
+
+    /** mv of a subtree out of the root, then a new directory under its old name with a file (log rotation). */
+    private void moveOutAndReplace() {
+        Node a = pickSubtree(x -> true);
+        if (a == null) {
+            mkdir();
+            return;
+        }
+        count("mv subtree out + mkdir old name");
+        Node parent = a.parent;
+        String oldName = a.name;
+        String from = q(a);
+        move(a, outTop, name('o'));
+        outside.add(a);
+        Node d = addDir(parent, oldName);
+        Node f = addFile(d, name('f'));
+        line("mv " + from + " " + q(a) + " && mkdir " + q(d) + " && echo " + seq + " > " + q(f));
     }
 
     /** mv of a subtree that was moved out back into the tree under a new name (sometimes written into at once). */

@@ -66,7 +66,7 @@ final class StormView {
     }
 
     final TreeMap<String, Boolean> entries = new TreeMap<>();
-    private final Map<Long, NavigableMap<String, Boolean>> parked = new HashMap<>();
+    private final Map<String, NavigableMap<String, Boolean>> parked = new HashMap<>();
     private final Anomalies anomalies;
 
     StormView(Anomalies anomalies) {
@@ -103,7 +103,7 @@ final class StormView {
         below(path).clear();
     }
 
-    void movedFrom(long cookie, String path, String what) {
+    void movedFrom(String cookie, String path, String what) {
         if (!entries.containsKey(path)) {
             anomalies.note("MOVED_FROM of a path not present", what + " " + path);
         }
@@ -120,12 +120,12 @@ final class StormView {
         parked.put(cookie, rel);
     }
 
-    void movedTo(long cookie, String path, boolean dir, String what) {
+    void movedTo(String cookie, String path, boolean dir, String what) {
         checkParent(path, what);
         // a rename replaces what was there (a file, an empty directory)
         entries.remove(path);
         below(path).clear();
-        NavigableMap<String, Boolean> rel = cookie != 0 ? parked.remove(cookie) : null;
+        NavigableMap<String, Boolean> rel = !cookie.isEmpty() && !cookie.equals("0") ? parked.remove(cookie) : null;
         if (rel == null) {
             entries.put(path, dir); // moved in: the contents come as synthetic CREATEs
             return;

@@ -21,13 +21,16 @@ final class StormWatch implements AutoCloseable {
     static final String FORMAT = "%e\t%c\t%w%f%0";
     static final String MARKER_PREFIX = ".storm-sync-";
 
-    /** One record: event names, cookie (0 when none), full path (%w%f). */
+    /**
+     * One record: event names, cookie as printed (an opaque key: only equality matters, so decimal
+     * or hex alike; "0" or "" when none), full path (%w%f).
+     */
     static final class Event {
         final String[] names;
-        final long cookie;
+        final String cookie;
         final String path;
 
-        Event(String[] names, long cookie, String path) {
+        Event(String[] names, String cookie, String path) {
             this.names = names;
             this.cookie = cookie;
             this.path = path;
@@ -47,10 +50,10 @@ final class StormWatch implements AutoCloseable {
             int t2 = t1 < 0 ? -1 : indexOf(r, (byte) '\t', t1 + 1);
             if (t2 < 0) {
                 // not in FORMAT: keep it whole, it shows in the diagnostics
-                return new Event(new String[] {"?" + new String(r, StandardCharsets.UTF_8)}, 0, "");
+                return new Event(new String[] {"?" + new String(r, StandardCharsets.UTF_8)}, "", "");
             }
             String ev = new String(r, 0, t1, StandardCharsets.US_ASCII);
-            long cookie = Long.parseLong(new String(r, t1 + 1, t2 - t1 - 1, StandardCharsets.US_ASCII));
+            String cookie = new String(r, t1 + 1, t2 - t1 - 1, StandardCharsets.US_ASCII);
             String path = new String(r, t2 + 1, r.length - t2 - 1, StandardCharsets.UTF_8);
             return new Event(ev.split(","), cookie, path);
         }
@@ -66,7 +69,11 @@ final class StormWatch implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.join(",", names) + (cookie != 0 ? " [" + cookie + "]" : "") + " " + path;
+            return String.join(",", names) + (hasCookie() ? " [" + cookie + "]" : "") + " " + path;
+        }
+
+        boolean hasCookie() {
+            return !cookie.isEmpty() && !cookie.equals("0");
         }
     }
 
@@ -125,15 +132,20 @@ final class StormWatch implements AutoCloseable {
         }
         Path copy = dir.resolve("inflow-all.jar");
         for (int attempt = 0;; attempt++) {
+            java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(jar);
             Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            boolean whole = false;
             try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(copy.toFile())) {
-                if (z.getEntry("META-INF/MANIFEST.MF") != null) {
-                    return copy;
-                }
+                whole = z.getEntry("org/inflow/cli/Main.class") != null
+                        && z.getEntry("META-INF/native/linux-x86_64/libinflow.so") != null;
             } catch (IOException halfWritten) {
-                if (attempt == 10) {
-                    throw halfWritten;
-                }
+                whole = false;
+            }
+            if (whole && before.equals(Files.getLastModifiedTime(jar))) {
+                return copy;
+            }
+            if (attempt == 20) {
+                throw new IOException(jar + " stays incomplete or keeps changing (a build running?)");
             }
             Thread.sleep(500); // caught it while a build was writing it
         }
@@ -150,7 +162,12 @@ final class StormWatch implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == 0) {
                         cur.write(buf, start, i - start);
-                        parsed.add(Event.parse(cur.toByteArray()));
+                        byte[] rec = cur.toByteArray();
+                        try {
+                            parsed.add(Event.parse(rec));
+                        } catch (RuntimeException bad) {
+                            parsed.add(new Event(new String[] {"?" + new String(rec, StandardCharsets.UTF_8)}, "", ""));
+                        }
                         cur.reset();
                         start = i + 1;
                     }
@@ -201,10 +218,20 @@ final class StormWatch implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !process.isAlive()) {
                     throw new AssertionError("no '" + text + "' on stderr within " + timeout
-                            + (process.isAlive() ? "" : " (the watcher exited)") + "; stderr so far:\n" + stderr);
+                            + (process.isAlive() ? "" : " (the watcher exited with status " + exitStatus() + ")")
+                            + "; stderr so far:\n" + stderr);
                 }
                 stderr.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
             }
+        }
+    }
+
+    private String exitStatus() {
+        try {
+            return Integer.toString(process.waitFor(1, TimeUnit.SECONDS) ? process.exitValue() : -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
         }
     }
 
