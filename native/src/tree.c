@@ -220,16 +220,34 @@ node *tree_child(const tree *t, const node *parent, const char *name, size_t len
     return NULL;
 }
 
+static void wd_insert(tree *t, node *n)
+{
+    size_t i = wd_hash(n->wd) & t->wd_mask;
+    n->wd_next = t->wd_buckets[i];
+    t->wd_buckets[i] = n;
+    if (++t->wd_count > 2 * (t->wd_mask + 1))
+        wd_rehash(t);
+}
+
+/* Out of the wd map; n keeps its wd. */
+static void wd_remove(tree *t, node *n)
+{
+    node **pp = &t->wd_buckets[wd_hash(n->wd) & t->wd_mask];
+    while (*pp && *pp != n)
+        pp = &(*pp)->wd_next;
+    if (*pp) {
+        *pp = n->wd_next;
+        t->wd_count--;
+    }
+    n->wd_next = NULL;
+}
+
 int tree_set_wd(tree *t, node *n, int wd)
 {
     if (n->wd >= 0)
         tree_drop_wd(t, n);
     n->wd = wd;
-    size_t i = wd_hash(wd) & t->wd_mask;
-    n->wd_next = t->wd_buckets[i];
-    t->wd_buckets[i] = n;
-    if (++t->wd_count > 2 * (t->wd_mask + 1))
-        wd_rehash(t);
+    wd_insert(t, n);
     return 0;
 }
 
@@ -245,14 +263,7 @@ void tree_drop_wd(tree *t, node *n)
 {
     if (n->wd < 0)
         return;
-    node **pp = &t->wd_buckets[wd_hash(n->wd) & t->wd_mask];
-    while (*pp && *pp != n)
-        pp = &(*pp)->wd_next;
-    if (*pp) {
-        *pp = n->wd_next;
-        t->wd_count--;
-    }
-    n->wd_next = NULL;
+    wd_remove(t, n);
     n->wd = -1;
 }
 
@@ -322,6 +333,71 @@ void tree_visit_postorder(tree *t, node *top, tree_visit_fn fn, void *arg)
         } else {
             n = parent;
         }
+    }
+}
+
+typedef struct graft_args {
+    tree *to, *from;
+    node *top;
+    size_t moved;
+} graft_args;
+
+static void graft_one(tree *t, node *n, void *arg)
+{
+    (void)t;
+    graft_args *g = arg;
+    if (n != g->top)
+        name_remove(g->from, n);
+    name_insert(g->to, n);
+    if (n->wd >= 0) {
+        wd_remove(g->from, n);
+        if (tree_by_wd(g->to, n->wd))
+            n->wd = -1;
+        else
+            wd_insert(g->to, n);
+    }
+    g->from->live_nodes--;
+    g->to->live_nodes++;
+    g->moved++;
+}
+
+size_t tree_graft(tree *to, tree *from, node *n, node *new_parent)
+{
+    name_remove(from, n);
+    unlink_child(n);
+    link_child(new_parent, n);
+    graft_args g = { to, from, n, 0 };
+    tree_visit_postorder(from, n, graft_one, &g);
+    to->rename_gen++;
+    return g.moved;
+}
+
+void tree_absorb(tree *to, tree *from)
+{
+    for (size_t b = 0; b <= from->wd_mask; b++) {
+        node *n = from->wd_buckets[b];
+        while (n) {
+            node *next = n->wd_next;
+            if (!tree_by_wd(to, n->wd))
+                wd_insert(to, n);
+            n = next;
+        }
+        from->wd_buckets[b] = NULL;
+    }
+    from->wd_count = 0;
+    if (from->slab) {
+        char *last = from->slab;
+        for (;;) {
+            char *next;
+            memcpy(&next, last, sizeof next);
+            if (!next)
+                break;
+            last = next;
+        }
+        memcpy(last, &to->slab, sizeof to->slab);
+        to->slab = from->slab;
+        to->slab_used = NODE_SLAB_BYTES; /* keep allocating from a fresh slab */
+        from->slab = NULL;
     }
 }
 

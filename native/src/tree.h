@@ -82,6 +82,13 @@ typedef void (*tree_visit_fn)(tree *t, node *n, void *arg);
 void tree_visit_postorder(tree *t, node *n, tree_visit_fn fn, void *arg);
 
 /* Writes n's path (no trailing slash) into buf; returns its length, or -1 if cap is too small. */
+/* Moves the subtree of n (a node of `from`) under new_parent in `to`, maps included. A node
+ * whose wd `to` already has (the same directory reached twice) arrives unwatched. Returns the
+ * number of nodes moved. */
+size_t tree_graft(tree *to, tree *from, node *n, node *new_parent);
+/* Hands `from`'s slabs and whatever is left in its wd map (tombstones) to `to`. */
+void tree_absorb(tree *to, tree *from);
+
 long tree_path(const node *n, char *buf, size_t cap);
 int tree_depth(const node *n);
 

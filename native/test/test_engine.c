@@ -153,6 +153,9 @@ int main(void)
     }
     mkdir(fmt("%s/pre", top), 0755);
     mkdir(fmt("%s/pre/inner", top), 0755);
+    /* enough top-level directories for the initial crawl to split between two threads */
+    for (int i = 0; i < 6; i++)
+        CHECK(system(fmt("mkdir -p %s/half%d/x/y", top, i)) == 0);
     char outside[300];
     snprintf(outside, sizeof outside, "%s-outside", top);
     mkdir(outside, 0755);
@@ -173,6 +176,17 @@ int main(void)
     pthread_create(&th, NULL, runner, NULL);
 
     CHECK(wait_for(0, fmt("3 0 0 %s/", top)) >= 0); /* READY */
+    CHECK(stat_of(STAT_WATCHES) == 3 + 18);
+    /* both halves' watches report, under the right paths */
+    for (int i = 0; i < 6; i++)
+        touch(fmt("%s/half%d/x/y/z", top, i));
+    int seen = sync_marker();
+    for (int i = 0; i < 6; i++)
+        CHECK(count_lines(0, seen, fmt("1 0 100 %s/half%d/x/y/z|", top, i)) == 1);
+    CHECK(system(fmt("rm -rf %s/half*", top)) == 0);
+    sync_marker();
+    usleep(20 * 1000);
+    sync_marker();
     CHECK(stat_of(STAT_WATCHES) == 3);
 
     /* mkdir -p with a file at once: everything reported, the file exactly once */
