@@ -1,21 +1,20 @@
 package org.inflow.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * `bin/inflow watch` started with a record format that also carries the move cookie
  * ({@link #FORMAT}: events, tab, cookie, tab, full path, NUL), so a consumer can pair
- * MOVED_FROM with MOVED_TO exactly. Records are parsed as they arrive. {@link #sync} writes a
- * marker file into the watched root and waits for its event.
+ * MOVED_FROM with MOVED_TO exactly. The process and its output are a {@link WatchProcess};
+ * {@link #events} parses its records. {@link #sync} writes a marker file into the watched root
+ * and waits for its event.
  */
 final class StormWatch implements AutoCloseable {
     static final String FORMAT = "%e\t%c\t%w%f%0";
@@ -78,22 +77,11 @@ final class StormWatch implements AutoCloseable {
     }
 
     final Process process;
-    private final Path root;
-    private final List<Event> events = new ArrayList<>();
-    private final StringBuffer stderr = new StringBuffer();
-    private final Thread outReader;
-    private final Thread errReader;
-    private int markers;
+    private final WatchProcess watch;
 
-    private StormWatch(Process p, Path root) {
-        this.process = p;
-        this.root = root;
-        outReader = new Thread(() -> readRecords(p.getInputStream()), "storm-stdout");
-        errReader = new Thread(() -> readStderr(p.getErrorStream()), "storm-stderr");
-        outReader.setDaemon(true);
-        errReader.setDaemon(true);
-        outReader.start();
-        errReader.start();
+    private StormWatch(WatchProcess watch) {
+        this.watch = watch;
+        this.process = watch.process;
     }
 
     /**
@@ -101,23 +89,11 @@ final class StormWatch implements AutoCloseable {
      * ready. jar: the jar to run (INFLOW_JAR), or null for the launcher's default.
      */
     static StormWatch start(Path root, Path jar, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(WatchProcess.launcher().toString());
-        cmd.add("watch");
-        cmd.add("--format");
-        cmd.add(FORMAT);
-        cmd.add("--no-newline");
-        cmd.addAll(List.of(args));
-        cmd.add(root.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (jar != null) {
-            pb.environment().put("INFLOW_JAR", jar.toString());
-        }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        StormWatch w = new StormWatch(p, root);
-        w.awaitStderr("Watches established.", Duration.ofSeconds(60));
-        return w;
+        List<String> all = new ArrayList<>(List.of("--format", FORMAT, "--no-newline"));
+        all.addAll(List.of(args));
+        all.add(root.toString());
+        Map<String, String> env = jar == null ? Map.of() : Map.of("INFLOW_JAR", jar.toString());
+        return new StormWatch(WatchProcess.start(root, (byte) 0, true, env, all.toArray(new String[0])));
     }
 
     /**
@@ -151,101 +127,25 @@ final class StormWatch implements AutoCloseable {
         }
     }
 
-    private void readRecords(InputStream in) {
-        ByteArrayOutputStream cur = new ByteArrayOutputStream(256);
-        byte[] buf = new byte[1 << 16];
-        List<Event> parsed = new ArrayList<>();
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] == 0) {
-                        cur.write(buf, start, i - start);
-                        byte[] rec = cur.toByteArray();
-                        try {
-                            parsed.add(Event.parse(rec));
-                        } catch (RuntimeException bad) {
-                            parsed.add(new Event(new String[] {"?" + new String(rec, StandardCharsets.UTF_8)}, "", ""));
-                        }
-                        cur.reset();
-                        start = i + 1;
-                    }
-                }
-                cur.write(buf, start, n - start);
-                if (!parsed.isEmpty()) {
-                    synchronized (events) {
-                        events.addAll(parsed);
-                        events.notifyAll();
-                    }
-                    parsed.clear();
-                }
-            }
-        } catch (IOException ignored) {
-            // the process ended
-        }
-        synchronized (events) {
-            events.notifyAll();
-        }
-    }
-
-    private void readStderr(InputStream in) {
-        byte[] buf = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                synchronized (stderr) {
-                    stderr.notifyAll();
-                }
-            }
-        } catch (IOException ignored) {
-            // the process ended
-        }
-        synchronized (stderr) {
-            stderr.notifyAll();
-        }
-    }
-
     String stderr() {
-        return stderr.toString();
-    }
-
-    private void awaitStderr(String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (stderr) {
-            while (stderr.indexOf(text) < 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.isAlive()) {
-                    throw new AssertionError("no '" + text + "' on stderr within " + timeout
-                            + (process.isAlive() ? "" : " (the watcher exited with status " + exitStatus() + ")")
-                            + "; stderr so far:\n" + stderr);
-                }
-                stderr.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
-            }
-        }
-    }
-
-    private String exitStatus() {
-        try {
-            return Integer.toString(process.waitFor(1, TimeUnit.SECONDS) ? process.exitValue() : -1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
-        }
+        return watch.stderr();
     }
 
     int size() {
-        synchronized (events) {
-            return events.size();
-        }
+        return watch.size();
     }
 
-    /** A copy of every event so far. */
+    /** Every event so far, parsed. */
     List<Event> events() {
-        synchronized (events) {
-            return new ArrayList<>(events);
+        List<Event> out = new ArrayList<>();
+        for (byte[] rec : watch.records()) {
+            try {
+                out.add(Event.parse(rec));
+            } catch (RuntimeException bad) {
+                out.add(new Event(new String[] {"?" + new String(rec, StandardCharsets.UTF_8)}, "", ""));
+            }
         }
+        return out;
     }
 
     /**
@@ -253,32 +153,7 @@ final class StormWatch implements AutoCloseable {
      * done before the call is before the returned index.
      */
     int sync(Duration timeout) throws IOException, InterruptedException {
-        String name = MARKER_PREFIX + (++markers);
-        Path marker = root.resolve(name);
-        String suffix = "/" + name;
-        int from = size();
-        Files.write(marker, new byte[] {1});
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            synchronized (events) {
-                for (int i = from;; ) {
-                    for (; i < events.size(); i++) {
-                        if (events.get(i).path.endsWith(suffix)) {
-                            return i;
-                        }
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !process.isAlive()) {
-                        throw new AssertionError("the sync marker " + name + " was not reported within " + timeout
-                                + " (" + events.size() + " events so far, watcher alive: " + process.isAlive()
-                                + "); stderr:\n" + stderr);
-                    }
-                    events.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
-                }
-            }
-        } finally {
-            Files.deleteIfExists(marker);
-        }
+        return watch.sync(MARKER_PREFIX, timeout);
     }
 
     /** Waits until no new event has arrived for `quiet` (at most `max`); returns the event count. */
@@ -301,11 +176,6 @@ final class StormWatch implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-        outReader.join(5000);
-        errReader.join(1000);
+        watch.close();
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -61,21 +62,27 @@ final class WatchProcess implements AutoCloseable {
     static WatchProcess records(Path syncDir, String... args) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of(RECORD_FORMAT));
         all.addAll(List.of(args));
-        return start(syncDir, (byte) 0, true, all.toArray(new String[0]));
+        return start(syncDir, (byte) 0, true, Map.of(), all.toArray(new String[0]));
     }
 
     /** Starts `bin/inflow watch ARGS` as given; stdout split on newlines. */
     static WatchProcess lines(Path syncDir, boolean awaitEstablished, String... args) throws IOException, InterruptedException {
-        return start(syncDir, (byte) '\n', awaitEstablished, args);
+        return start(syncDir, (byte) '\n', awaitEstablished, Map.of(), args);
     }
 
-    private static WatchProcess start(Path syncDir, byte sep, boolean awaitEstablished, String... args)
+    /**
+     * Starts `bin/inflow watch ARGS` exactly as given, with env added to its environment (e.g.
+     * INFLOW_JAR), and stdout split into records on sep. With awaitEstablished, waits for
+     * "Watches established.".
+     */
+    static WatchProcess start(Path syncDir, byte sep, boolean awaitEstablished, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.add("watch");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         WatchProcess w = new WatchProcess(p, syncDir, sep);
@@ -85,22 +92,30 @@ final class WatchProcess implements AutoCloseable {
         return w;
     }
 
+    /** Splits stdout on the separator; the records of one read are added (and announced) together. */
     private void readRecords(InputStream in) {
-        ByteArrayOutputStream cur = new ByteArrayOutputStream();
+        ByteArrayOutputStream cur = new ByteArrayOutputStream(256);
         byte[] buf = new byte[65536];
+        List<byte[]> complete = new ArrayList<>();
         try {
             int n;
             while ((n = in.read(buf)) > 0) {
+                int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == separator) {
-                        synchronized (records) {
-                            records.add(cur.toByteArray());
-                            records.notifyAll();
-                        }
+                        cur.write(buf, start, i - start);
+                        complete.add(cur.toByteArray());
                         cur.reset();
-                    } else {
-                        cur.write(buf[i]);
+                        start = i + 1;
                     }
+                }
+                cur.write(buf, start, n - start);
+                if (!complete.isEmpty()) {
+                    synchronized (records) {
+                        records.addAll(complete);
+                        records.notifyAll();
+                    }
+                    complete.clear();
                 }
             }
         } catch (IOException ignored) {
@@ -139,10 +154,28 @@ final class WatchProcess implements AutoCloseable {
             while (stderr.indexOf(text) < 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || (!process.isAlive() && stderr.indexOf(text) < 0 && left < timeout.toNanos() - 1_000_000_000L)) {
-                    throw new AssertionError("no '" + text + "' on stderr within " + timeout + "; stderr so far:\n" + stderr);
+                    throw new AssertionError("no '" + text + "' on stderr within " + timeout
+                            + (process.isAlive() ? "" : " (the watcher exited with status " + exitStatus() + ")")
+                            + "; stderr so far:\n" + stderr);
                 }
                 stderr.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
             }
+        }
+    }
+
+    private String exitStatus() {
+        try {
+            return Integer.toString(process.waitFor(1, TimeUnit.SECONDS) ? process.exitValue() : -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    /** How many records so far. */
+    int size() {
+        synchronized (records) {
+            return records.size();
         }
     }
 
@@ -161,8 +194,16 @@ final class WatchProcess implements AutoCloseable {
         return out;
     }
 
-    /** Waits until a record (from index `from`) satisfies the predicate; returns its index. */
+    /**
+     * Waits until a record (from index `from`) satisfies the predicate; returns its index. Gives up
+     * at the timeout, or as soon as stdout has ended (the process exited) without such a record.
+     */
     int await(int from, Predicate<byte[]> match, Duration timeout) throws InterruptedException {
+        return await(from, match, timeout, "matching event");
+    }
+
+    /** {@link #await(int, Predicate, Duration)}; `what` names the awaited record in the failure. */
+    private int await(int from, Predicate<byte[]> match, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (records) {
             for (int i = from;; ) {
@@ -172,10 +213,11 @@ final class WatchProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("no matching event within " + timeout + "; stderr:\n" + stderr);
+                if (left <= 0 || !outReader.isAlive()) {
+                    throw new AssertionError("no " + what + " within " + timeout + " (" + records.size()
+                            + " records so far, watcher alive: " + process.isAlive() + "); stderr:\n" + stderr);
                 }
-                records.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                records.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
             }
         }
     }
@@ -186,13 +228,20 @@ final class WatchProcess implements AutoCloseable {
      * event of what was done before the call is before it.
      */
     int sync() throws IOException, InterruptedException {
-        String name = ".inflow-sync-" + MARKERS.incrementAndGet();
+        return sync(".inflow-sync-", Duration.ofSeconds(30));
+    }
+
+    /** {@link #sync()} with a marker named prefix + a number, waited for at most `timeout`. */
+    int sync(String prefix, Duration timeout) throws IOException, InterruptedException {
+        String name = prefix + MARKERS.incrementAndGet();
         Path marker = syncDir.resolve(name);
-        Files.write(marker, new byte[] {1});
         byte[] suffix = ("/" + name).getBytes(StandardCharsets.UTF_8);
-        int at = await(0, r -> endsWith(r, suffix), Duration.ofSeconds(30));
-        Files.deleteIfExists(marker);
-        return at;
+        Files.write(marker, new byte[] {1});
+        try {
+            return await(0, r -> endsWith(r, suffix), timeout, "sync marker " + name);
+        } finally {
+            Files.deleteIfExists(marker);
+        }
     }
 
     static boolean endsWith(byte[] r, byte[] suffix) {
@@ -209,13 +258,21 @@ final class WatchProcess implements AutoCloseable {
 
     /** inotify watches this process holds now, counted from /proc/PID/fdinfo. */
     int watchCount() throws IOException {
-        int n = 0;
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fdinfo"))) {
+        return inotifyWatchLines(process.pid()).size();
+    }
+
+    /**
+     * The "inotify wd:" lines of /proc/PID/fdinfo (one per watch, over all of pid's inotify fds).
+     * Throws if the process is gone; an fd closed while listing is passed over.
+     */
+    static List<String> inotifyWatchLines(long pid) throws IOException {
+        List<String> watches = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fdinfo"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 try {
                     for (String line : Files.readAllLines(fd)) {
                         if (line.startsWith("inotify wd:")) {
-                            n++;
+                            watches.add(line);
                         }
                     }
                 } catch (IOException gone) {
@@ -223,7 +280,7 @@ final class WatchProcess implements AutoCloseable {
                 }
             }
         }
-        return n;
+        return watches;
     }
 
     @Override
@@ -233,6 +290,7 @@ final class WatchProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         outReader.join(5000);
+        errReader.join(1000);
     }
 
     /** One record of RECORD_FORMAT: event names and the full path as bytes. */

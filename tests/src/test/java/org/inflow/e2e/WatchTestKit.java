@@ -97,18 +97,8 @@ final class WatchTestKit {
                 if (!proc.getFileName().toString().chars().allMatch(Character::isDigit)) {
                     continue;
                 }
-                try (Stream<Path> fds = Files.list(proc.resolve("fdinfo"))) {
-                    for (Path fd : (Iterable<Path>) fds::iterator) {
-                        try {
-                            for (String line : Files.readAllLines(fd)) {
-                                if (line.startsWith("inotify wd:")) {
-                                    n++;
-                                }
-                            }
-                        } catch (IOException gone) {
-                            // closed meanwhile
-                        }
-                    }
+                try {
+                    n += WatchProcess.inotifyWatchLines(Long.parseLong(proc.getFileName().toString())).size();
                 } catch (IOException gone) {
                     // the process ended meanwhile
                 }
@@ -120,20 +110,10 @@ final class WatchTestKit {
     /** The inode numbers the process's inotify watches are on (from /proc/PID/fdinfo). */
     static Set<Long> watchedInodes(WatchProcess w) throws IOException {
         Set<Long> inodes = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(w.process.pid()), "fdinfo"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    for (String line : Files.readAllLines(fd)) {
-                        if (line.startsWith("inotify wd:")) {
-                            for (String field : line.split("\\s+")) {
-                                if (field.startsWith("ino:")) {
-                                    inodes.add(Long.parseLong(field.substring(4), 16));
-                                }
-                            }
-                        }
-                    }
-                } catch (IOException gone) {
-                    // closed meanwhile
+        for (String line : WatchProcess.inotifyWatchLines(w.process.pid())) {
+            for (String field : line.split("\\s+")) {
+                if (field.startsWith("ino:")) {
+                    inodes.add(Long.parseLong(field.substring(4), 16));
                 }
             }
         }
