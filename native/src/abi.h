@@ -3,7 +3,7 @@
 #ifndef INFLOW_ABI_H
 #define INFLOW_ABI_H
 
-#define INFLOW_ABI_VERSION 4
+#define INFLOW_ABI_VERSION 5
 
 /* A batch is a run of records, each 4-byte aligned:
  *   u32 size (whole record, padded)  u16 kind  u16 flags

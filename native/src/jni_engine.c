@@ -12,6 +12,8 @@
 
 #define ENGINE_CLASS "org/inflow/kernel/NativeEngine"
 
+int jni_spawn_register(JNIEnv *env); /* jni_spawn.c: org.inflow.act.NativeSpawner */
+
 static JavaVM *jvm;
 static jmethodID on_batch; /* int BatchSink.onBatch(int length, int count) */
 
@@ -232,6 +234,8 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
         return JNI_ERR;
     on_batch = (*env)->GetMethodID(env, sink_cls, "onBatch", "(II)I");
     if (!on_batch)
+        return JNI_ERR;
+    if (jni_spawn_register(env) != 0)
         return JNI_ERR;
     return JNI_VERSION_1_8;
 }

@@ -3,7 +3,7 @@ package org.inflow.kernel;
 /** Mirrors native/src/abi.h: the record layout of a batch and the version both sides agree on. */
 public final class Abi {
     /** Must equal INFLOW_ABI_VERSION of the loaded library. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     public static final int REC_HEADER = 28;
 

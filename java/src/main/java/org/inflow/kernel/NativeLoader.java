@@ -13,12 +13,19 @@ import java.util.Locale;
  * Loads libinflow once per JVM: from -Dinflow.native.path if set (distribution packages), else
  * from the jar, copied into a private 0700 directory under -Dinflow.native.workdir (default
  * java.io.tmpdir) and unlinked right after loading. Fails with a message that says what to do.
+ * <p>
+ * Also finds the exec helper {@code inflow-exec} (runs a command as another user): next to the
+ * library given by -Dinflow.native.path, else extracted from the jar on first use into a private
+ * 0700 directory of its own, where it stays (it is exec'd for every such command) until the JVM
+ * exits.
  */
 public final class NativeLoader {
     public static final String PATH_PROPERTY = "inflow.native.path";
     public static final String WORKDIR_PROPERTY = "inflow.native.workdir";
+    public static final String EXEC_HELPER = "inflow-exec";
 
     private static volatile boolean loaded;
+    private static Path execHelper;
 
     private NativeLoader() {
     }
@@ -43,13 +50,66 @@ public final class NativeLoader {
     }
 
     static String resourceName() {
+        return resourceName("libinflow.so");
+    }
+
+    static String resourceName(String file) {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         if (arch.equals("amd64") || arch.equals("x86-64")) {
             arch = "x86_64";
         } else if (arch.equals("arm64")) {
             arch = "aarch64";
         }
-        return "META-INF/native/linux-" + arch + "/libinflow.so";
+        return "META-INF/native/linux-" + arch + "/" + file;
+    }
+
+    /**
+     * The exec helper's absolute path: {@code inflow-exec} next to -Dinflow.native.path's library,
+     * else extracted from the jar once per JVM (mode 0700 in a new 0700 directory under
+     * -Dinflow.native.workdir, both deleted at JVM exit).
+     *
+     * @throws UnsatisfiedLinkError when it is missing or cannot be extracted, saying what to do
+     */
+    public static synchronized Path execHelper() {
+        if (execHelper != null) {
+            return execHelper;
+        }
+        String explicit = System.getProperty(PATH_PROPERTY);
+        Path helper;
+        if (explicit != null && !explicit.isEmpty()) {
+            helper = Paths.get(explicit).toAbsolutePath().resolveSibling(EXEC_HELPER);
+            if (!Files.isRegularFile(helper) || !Files.isExecutable(helper)) {
+                throw new UnsatisfiedLinkError("inflow: no executable " + helper + " next to the library given by -D"
+                        + PATH_PROPERTY + ": install " + EXEC_HELPER + " (built with libinflow.so) there");
+            }
+        } else {
+            helper = extractHelper();
+        }
+        execHelper = helper;
+        return helper;
+    }
+
+    private static Path extractHelper() {
+        String resource = resourceName(EXEC_HELPER);
+        String workdir = System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir"));
+        try (InputStream in = NativeLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("inflow: " + resource + " is not in the class path: "
+                        + "the jar was built without its native part, or set -D" + PATH_PROPERTY
+                        + " to a libinflow.so that has " + EXEC_HELPER + " next to it");
+            }
+            Path dir = privateDirectory(Paths.get(workdir).toAbsolutePath());
+            Path helper = dir.resolve(EXEC_HELPER);
+            // deleteOnExit runs in reverse order of registration: the file, then its directory
+            dir.toFile().deleteOnExit();
+            helper.toFile().deleteOnExit();
+            Files.copy(in, helper);
+            Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+            return helper;
+        } catch (IOException e) {
+            throw new UnsatisfiedLinkError("inflow: cannot extract " + EXEC_HELPER + " into " + workdir + ": " + e
+                    + "; set -D" + WORKDIR_PROPERTY + "=DIR to a writable directory that allows execution");
+        }
     }
 
     private static void loadFromJar() {
