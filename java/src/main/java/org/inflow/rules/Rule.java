@@ -1,0 +1,370 @@
+package org.inflow.rules;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One thing to do when something changes under a root: which events (mask, depth, names,
+ * excludes, dot entries), what to run (action, user, environment, directory, stdio, timeout), and
+ * how runs are paced (settle window, max delay, max events, serial runs, no-loop, oneshot,
+ * concurrency). Dialects build rules; nothing here knows which dialect did. Immutable; equality is
+ * identity, so a reloaded rule is a new rule.
+ */
+public final class Rule {
+    /** Recursion depth meaning "every level below the root". */
+    public static final int UNLIMITED_DEPTH = -1;
+
+    private static final AtomicLong SERIALS = new AtomicLong();
+
+    private final long id;
+    private final String origin;
+    private final byte[] root;
+    private final int maxDepth;
+    private final int mask;
+    private final PathFilter names;
+    private final List<PathFilter> excludes;
+    private final PathFilter[] excludeArray;
+    private final DotPolicy dots;
+    private final ActionSpec action;
+    private final Grouping grouping;
+    private final String user;
+    private final EnvPolicy env;
+    private final CwdPolicy cwd;
+    private final StdioPolicy stdio;
+    private final Duration timeout;
+    private final boolean serial;
+    private final boolean noLoop;
+    private final boolean oneshot;
+    private final Duration settle;
+    private final Duration maxDelay;
+    private final long settleNanos;
+    private final long maxDelayNanos;
+    private final int maxEvents;
+    private final int maxRunning;
+
+    private Rule(Builder b) {
+        id = SERIALS.incrementAndGet();
+        origin = b.origin;
+        root = Bytes.trimTrailingSlashes(b.root);
+        maxDepth = b.maxDepth;
+        mask = b.mask;
+        names = b.names;
+        excludes = Collections.unmodifiableList(new ArrayList<>(b.excludes));
+        excludeArray = excludes.toArray(new PathFilter[0]);
+        dots = b.dots;
+        action = b.action;
+        grouping = b.grouping != null ? b.grouping : b.action.defaultGrouping();
+        user = b.user;
+        env = b.env;
+        cwd = b.cwd;
+        stdio = b.stdio;
+        timeout = b.timeout;
+        serial = b.serial;
+        noLoop = b.noLoop;
+        oneshot = b.oneshot;
+        settle = b.settle;
+        maxDelay = b.maxDelay;
+        settleNanos = settle.toNanos();
+        maxDelayNanos = maxDelay.toNanos();
+        maxEvents = b.maxEvents;
+        maxRunning = b.maxRunning;
+    }
+
+    public static Builder builder(byte[] root) {
+        return new Builder(root);
+    }
+
+    public static Builder builder(String root) {
+        return new Builder(Bytes.utf8(root));
+    }
+
+    /** Unique in this process, increasing in creation order; for logs and hashing. */
+    public long id() {
+        return id;
+    }
+
+    /** Where the rule came from, for messages (e.g. "/etc/incron.d/web:3"), or null. */
+    public String origin() {
+        return origin;
+    }
+
+    /** The watched path without trailing slashes (a copy). */
+    public byte[] root() {
+        return root.clone();
+    }
+
+    byte[] rootBytes() {
+        return root;
+    }
+
+    /** How many directory levels below the root are watched; 0 = the root only, -1 = all. */
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    /** inotify event bits the rule wants. */
+    public int mask() {
+        return mask;
+    }
+
+    /** The test an entry's name must pass, or null for every name. */
+    public PathFilter names() {
+        return names;
+    }
+
+    /** Paths relative to the root that the rule ignores, with everything below them. */
+    public List<PathFilter> excludes() {
+        return excludes;
+    }
+
+    PathFilter[] excludeArray() {
+        return excludeArray;
+    }
+
+    public DotPolicy dots() {
+        return dots;
+    }
+
+    public ActionSpec action() {
+        return action;
+    }
+
+    public Grouping grouping() {
+        return grouping;
+    }
+
+    /** The user to run as, or null for the daemon's user. */
+    public String user() {
+        return user;
+    }
+
+    public EnvPolicy env() {
+        return env;
+    }
+
+    public CwdPolicy cwd() {
+        return cwd;
+    }
+
+    public StdioPolicy stdio() {
+        return stdio;
+    }
+
+    /** How long a run may take before it is stopped; zero = no limit. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Runs of this rule one at a time, in the order of their events ("wait"), rather than at once. */
+    public boolean serial() {
+        return serial;
+    }
+
+    /** Events the rule's own child causes, while it runs, are ignored. */
+    public boolean noLoop() {
+        return noLoop;
+    }
+
+    /** The rule is removed after its first run. */
+    public boolean oneshot() {
+        return oneshot;
+    }
+
+    /** Quiet time after the last event of a key before its job is due; zero = at the end of the batch. */
+    public Duration settle() {
+        return settle;
+    }
+
+    public long settleNanos() {
+        return settleNanos;
+    }
+
+    /** Longest time from the first event of a key to its job, however busy the key; zero = no cap. */
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    public long maxDelayNanos() {
+        return maxDelayNanos;
+    }
+
+    /** A key's job is due once it holds this many events; zero = no cap. */
+    public int maxEvents() {
+        return maxEvents;
+    }
+
+    /** Most runs of this rule at once; zero = no limit of its own. */
+    public int maxRunning() {
+        return maxRunning;
+    }
+
+    @Override
+    public String toString() {
+        return origin != null ? origin : "rule#" + id + " " + Bytes.show(root);
+    }
+
+    public static final class Builder {
+        private String origin;
+        private final byte[] root;
+        private int maxDepth;
+        private int mask = 0xfff;
+        private PathFilter names;
+        private final List<PathFilter> excludes = new ArrayList<>();
+        private DotPolicy dots = DotPolicy.INCLUDE;
+        private ActionSpec action;
+        private Grouping grouping;
+        private String user;
+        private EnvPolicy env = EnvPolicy.inherit();
+        private CwdPolicy cwd = CwdPolicy.daemon();
+        private StdioPolicy stdio = StdioPolicy.DEV_NULL;
+        private Duration timeout = Duration.ZERO;
+        private boolean serial;
+        private boolean noLoop;
+        private boolean oneshot;
+        private Duration settle = Duration.ZERO;
+        private Duration maxDelay = Duration.ZERO;
+        private int maxEvents;
+        private int maxRunning;
+
+        private Builder(byte[] root) {
+            if (root == null || root.length == 0) {
+                throw new IllegalArgumentException("a rule needs a root path");
+            }
+            this.root = root.clone();
+        }
+
+        public Builder origin(String where) {
+            origin = where;
+            return this;
+        }
+
+        public Builder maxDepth(int levels) {
+            if (levels < UNLIMITED_DEPTH) {
+                throw new IllegalArgumentException("depth must be -1 (unlimited) or more: " + levels);
+            }
+            maxDepth = levels;
+            return this;
+        }
+
+        public Builder recursive() {
+            return maxDepth(UNLIMITED_DEPTH);
+        }
+
+        public Builder mask(int bits) {
+            mask = bits;
+            return this;
+        }
+
+        public Builder names(PathFilter filter) {
+            names = filter;
+            return this;
+        }
+
+        public Builder exclude(PathFilter filter) {
+            excludes.add(filter);
+            return this;
+        }
+
+        public Builder dots(DotPolicy policy) {
+            dots = policy;
+            return this;
+        }
+
+        public Builder action(ActionSpec spec) {
+            action = spec;
+            return this;
+        }
+
+        /** Overrides the action's default grouping. */
+        public Builder grouping(Grouping g) {
+            grouping = g;
+            return this;
+        }
+
+        public Builder user(String name) {
+            user = name;
+            return this;
+        }
+
+        public Builder env(EnvPolicy policy) {
+            env = policy;
+            return this;
+        }
+
+        public Builder cwd(CwdPolicy policy) {
+            cwd = policy;
+            return this;
+        }
+
+        public Builder stdio(StdioPolicy policy) {
+            stdio = policy;
+            return this;
+        }
+
+        public Builder timeout(Duration d) {
+            timeout = nonNegative("timeout", d);
+            return this;
+        }
+
+        public Builder serial(boolean oneAtATime) {
+            serial = oneAtATime;
+            return this;
+        }
+
+        public Builder noLoop(boolean ignoreOwnEvents) {
+            noLoop = ignoreOwnEvents;
+            return this;
+        }
+
+        public Builder oneshot(boolean once) {
+            oneshot = once;
+            return this;
+        }
+
+        public Builder settle(Duration d) {
+            settle = nonNegative("settle", d);
+            return this;
+        }
+
+        public Builder maxDelay(Duration d) {
+            maxDelay = nonNegative("max delay", d);
+            return this;
+        }
+
+        public Builder maxEvents(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("max events must be 0 (no cap) or more: " + n);
+            }
+            maxEvents = n;
+            return this;
+        }
+
+        public Builder maxRunning(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("max running must be 0 (no cap) or more: " + n);
+            }
+            maxRunning = n;
+            return this;
+        }
+
+        public Rule build() {
+            if (action == null) {
+                throw new IllegalStateException("a rule needs an action");
+            }
+            if ((mask & ~0x40000000) == 0) {
+                throw new IllegalStateException("a rule needs at least one event in its mask");
+            }
+            return new Rule(this);
+        }
+
+        private static Duration nonNegative(String what, Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be zero or more: " + d);
+            }
+            return d;
+        }
+    }
+}
