@@ -26,6 +26,12 @@ final class EventPrinter implements EventHandler<FsEvent> {
     private final ExitSignal exit;
     private final LineBuffer line = new LineBuffer();
     private int ready;
+    private boolean printEvents = true;
+
+    /** A runner (watch … -- CMD) reports set-up and problems but does not print events. */
+    void printEvents(boolean on) {
+        printEvents = on;
+    }
 
     EventPrinter(EventFormat format, EventView view, OutputStream out, PrintStream err, boolean monitor,
                  int quiet, boolean newline, int roots, ExitSignal exit) {
@@ -102,7 +108,7 @@ final class EventPrinter implements EventHandler<FsEvent> {
     }
 
     private void print(FsEvent e) throws IOException {
-        if (quiet >= 2) {
+        if (quiet >= 2 || !printEvents) {
             return;
         }
         format.format(e, view, System.currentTimeMillis(), line);

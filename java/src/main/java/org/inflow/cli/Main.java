@@ -5,8 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The inflow command: one front door per tool it replaces. */
 @Command(name = "inflow", mixinStandardHelpOptions = true, version = "inflow 0.1.0",
-        description = "Linux file-event daemon: inotifywait, incron, direvent, inosync and inorun, compatible and faster.",
-        subcommands = {WatchCommand.class})
+        description = "Linux file-event daemon: inotifywait, incron, direvent, inosync and inorun, compatible and faster.")
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -14,7 +13,18 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args) {
+        WatchCommand watch = new WatchCommand();
+        // `watch … PATH… -- CMD ARGS…`: what follows the first "--" is the command, whose own
+        // options must not be read as ours.
+        if (args.length > 0 && args[0].equals("watch")) {
+            int dashes = java.util.Arrays.asList(args).indexOf("--");
+            if (dashes > 0 && dashes < args.length - 1) {
+                watch.command = java.util.List.of(java.util.Arrays.copyOfRange(args, dashes + 1, args.length));
+                args = java.util.Arrays.copyOf(args, dashes);
+            }
+        }
         CommandLine cmd = new CommandLine(new Main());
+        cmd.addSubcommand("watch", watch);
         // inotifywait's conventions: the last of a repeated option wins; bad usage exits 1
         cmd.setOverwrittenOptionsAllowed(true);
         cmd.setParameterExceptionHandler((ex, badArgs) -> {

@@ -1,0 +1,185 @@
+package org.inflow.act;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.inflow.rules.ActionSpec;
+import org.inflow.rules.Grouping;
+import org.inflow.rules.Rule;
+
+/**
+ * The last stage: turns due jobs into child processes. It never blocks the coalescer: when a
+ * cap is reached it refuses the job (QUEUE: the coalescer keeps folding events into it and
+ * offers it again), drops it (IGNORE), or stops the rule's running children and offers later
+ * (RESTART). It also applies a rule's oneshot and no-loop.
+ */
+public final class ActionRunner implements JobSink, AutoCloseable {
+    public enum OnBusy { QUEUE, RESTART, IGNORE }
+
+    /** Called on the coalescer's thread right after a child started (for latency figures). */
+    @FunctionalInterface
+    public interface SpawnListener {
+        void spawned(Job job, ChildHandle child, long spawnedNanos);
+    }
+
+    private static final System.Logger LOG = System.getLogger("org.inflow.act.runner");
+    /** Events read this long after a no-loop rule's child ended are still taken for its own. */
+    private static final long NO_LOOP_GRACE_NANOS = 20_000_000L;
+
+    private final NativeSpawner spawner;
+    private final RequestBuilder requests = new RequestBuilder();
+    private final int maxRunning;
+    private final OnBusy onBusy;
+    private final byte batchSeparator;
+    private final SpawnListener listener;
+    private final AtomicInteger running = new AtomicInteger();
+    private final Map<Rule, RuleState> states = new IdentityHashMap<>();
+    private final ExecutorService stdinWriters;
+
+    /**
+     * @param maxRunning     children at once over all rules (0: no cap beyond each rule's own)
+     * @param batchSeparator what ends each path written to a batch command's stdin ('\0' or '\n')
+     */
+    public ActionRunner(NativeSpawner spawner, int maxRunning, OnBusy onBusy, byte batchSeparator,
+                        SpawnListener listener) {
+        this.spawner = spawner;
+        this.maxRunning = maxRunning;
+        this.onBusy = onBusy;
+        this.batchSeparator = batchSeparator;
+        this.listener = listener;
+        // A child that does not read its batch must not stall the coalescer's thread.
+        this.stdinWriters = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "inflow-stdin");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Per rule: its children now, and when they ran (for no-loop). Touched under `this`. */
+    private static final class RuleState {
+        final List<ChildHandle> children = new ArrayList<>();
+        long busySince;
+        long lastBusyStart;
+        long lastIdleAt;
+        boolean fired;
+    }
+
+    public int running() {
+        return running.get();
+    }
+
+    @Override
+    public synchronized boolean offer(Job job) {
+        Rule rule = job.rule();
+        RuleState s = states.computeIfAbsent(rule, r -> new RuleState());
+        if (rule.oneshot() && s.fired) {
+            return true;
+        }
+        if (rule.noLoop() && causedByOwnRun(s, job)) {
+            return true; // the rule's own child made these changes
+        }
+        int ruleCap = rule.serial() ? 1 : rule.maxRunning();
+        boolean busy = (ruleCap > 0 && s.children.size() >= ruleCap) || (maxRunning > 0 && running.get() >= maxRunning);
+        if (busy) {
+            switch (onBusy) {
+                case IGNORE:
+                    return true;
+                case RESTART:
+                    for (ChildHandle c : s.children) {
+                        c.terminate();
+                    }
+                    return false; // offered again once they are gone
+                default:
+                    return false;
+            }
+        }
+        return start(job, rule, s);
+    }
+
+    private static boolean causedByOwnRun(RuleState s, Job job) {
+        if (s.busySince != 0 && job.firstReadNanos() >= s.busySince) {
+            return true;
+        }
+        return s.lastBusyStart != 0 && job.firstReadNanos() >= s.lastBusyStart
+                && job.lastReadNanos() <= s.lastIdleAt + NO_LOOP_GRACE_NANOS;
+    }
+
+    private boolean start(Job job, Rule rule, RuleState s) {
+        ActionSpec action = rule.action();
+        if (action instanceof ActionSpec.Print) {
+            byte[] line = requests.renderer().render(((ActionSpec.Print) action).line(), job);
+            synchronized (System.out) {
+                System.out.write(line, 0, line.length);
+                System.out.write('\n');
+                System.out.flush();
+            }
+            s.fired = true;
+            return true;
+        }
+        ChildHandle child;
+        // The child may change things (and we may read its events) before spawn() returns:
+        // for no-loop, its run begins before the call.
+        long starting = System.nanoTime();
+        try {
+            child = spawner.spawn(requests.build(rule, job));
+        } catch (IOException | RuntimeException e) {
+            // a command that cannot start now will not start on a retry either: report, drop
+            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), action, e.getMessage());
+            return true;
+        }
+        long now = System.nanoTime();
+        s.fired = true;
+        s.children.add(child);
+        if (s.busySince == 0) {
+            s.busySince = starting;
+        }
+        running.incrementAndGet();
+        if (listener != null) {
+            listener.spawned(job, child, now);
+        }
+        if (rule.grouping() == Grouping.PER_ROOT && !job.overflow()) {
+            List<byte[]> paths = job.paths();
+            stdinWriters.execute(() -> writeBatch(child, paths));
+        }
+        child.onExit().whenComplete((exit, error) -> finished(rule, child));
+        return true;
+    }
+
+    private synchronized void finished(Rule rule, ChildHandle child) {
+        RuleState s = states.get(rule);
+        running.decrementAndGet();
+        if (s == null) {
+            return;
+        }
+        s.children.remove(child);
+        if (s.children.isEmpty()) {
+            s.lastBusyStart = s.busySince;
+            s.lastIdleAt = System.nanoTime();
+            s.busySince = 0;
+        }
+    }
+
+    private void writeBatch(ChildHandle child, List<byte[]> paths) {
+        try (OutputStream in = child.stdin()) {
+            for (byte[] p : paths) {
+                in.write(p);
+                in.write(batchSeparator);
+            }
+        } catch (IOException closedEarly) {
+            // the command stopped reading: its choice
+        }
+    }
+
+    @Override
+    public void close() {
+        stdinWriters.shutdownNow();
+    }
+}

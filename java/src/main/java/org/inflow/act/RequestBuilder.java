@@ -1,0 +1,143 @@
+package org.inflow.act;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.inflow.rules.ActionSpec;
+import org.inflow.rules.EnvPolicy;
+import org.inflow.rules.Grouping;
+import org.inflow.rules.Rule;
+import org.inflow.rules.StdioPolicy;
+import org.inflow.rules.Template;
+
+/**
+ * What a rule says a job's child looks like: argv, environment, cwd, stdio, user, timeout.
+ * A shell command never gets a file name pasted into its text: each field becomes a positional
+ * parameter ("$1", "$2", ...) and the value travels as its own argv element.
+ */
+final class RequestBuilder {
+    private final TemplateRenderer renderer = new TemplateRenderer();
+    private final Map<Rule, RunAs> users = new IdentityHashMap<>();
+
+    TemplateRenderer renderer() {
+        return renderer;
+    }
+
+    SpawnRequest build(Rule rule, Job job) throws IOException {
+        SpawnRequest.Builder b = command(rule, job);
+        byte[][] env = environment(rule.env(), job);
+        if (env != null) {
+            b.env(env);
+        }
+        switch (rule.cwd().kind()) {
+            case EVENT_DIR:
+                b.cwd(job.overflow() ? rule.root() : job.dir());
+                break;
+            case FIXED:
+                b.cwd(rule.cwd().path());
+                break;
+            default:
+                break;
+        }
+        b.stdio(stdio(rule));
+        if (rule.user() != null) {
+            b.user(user(rule));
+        }
+        if (!rule.timeout().isZero()) {
+            b.timeout(rule.timeout());
+        }
+        return b.build();
+    }
+
+    private SpawnRequest.Builder command(Rule rule, Job job) {
+        ActionSpec action = rule.action();
+        if (action instanceof ActionSpec.Argv) {
+            List<Template> args = ((ActionSpec.Argv) action).args();
+            byte[][] argv = new byte[args.size()][];
+            for (int i = 0; i < argv.length; i++) {
+                argv[i] = renderer.render(args.get(i), job);
+            }
+            return SpawnRequest.command(argv);
+        }
+        if (action instanceof ActionSpec.Shell) {
+            ActionSpec.Shell sh = (ActionSpec.Shell) action;
+            List<byte[]> values = new ArrayList<>();
+            StringBuilder script = new StringBuilder();
+            for (Template.Part part : sh.command().parts()) {
+                if (part instanceof Template.Text) {
+                    script.append(new String(((Template.Text) part).bytes(), StandardCharsets.ISO_8859_1));
+                } else if (part instanceof Template.Field) {
+                    values.add(TemplateRenderer.field(((Template.Field) part).source(), job));
+                    script.append("\"${").append(values.size()).append("}\"");
+                } else if (part instanceof Template.Mask) {
+                    values.add(((Template.Mask) part).render(job.mask()).getBytes(StandardCharsets.UTF_8));
+                    script.append("\"${").append(values.size()).append("}\"");
+                }
+            }
+            return SpawnRequest.shell(sh.shell(), script.toString().getBytes(StandardCharsets.ISO_8859_1),
+                    values.toArray(new byte[0][]));
+        }
+        throw new IllegalArgumentException("not an action this runner starts: " + action);
+    }
+
+    private byte[][] environment(EnvPolicy policy, Job job) {
+        if (policy.inheritsAll() && policy.assigned().isEmpty() && policy.removed().isEmpty()) {
+            return null;
+        }
+        Map<String, byte[]> env = new HashMap<>();
+        if (policy.inheritsAll()) {
+            System.getenv().forEach((k, v) -> env.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        } else {
+            for (String k : policy.kept()) {
+                String v = System.getenv(k);
+                if (v != null) {
+                    env.put(k, v.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        policy.removed().forEach(env::remove);
+        policy.assigned().forEach((k, t) -> env.put(k, renderer.render(t, job)));
+        byte[][] out = new byte[env.size()][];
+        int i = 0;
+        for (Map.Entry<String, byte[]> e : env.entrySet()) {
+            byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] kv = new byte[k.length + 1 + e.getValue().length];
+            System.arraycopy(k, 0, kv, 0, k.length);
+            kv[k.length] = '=';
+            System.arraycopy(e.getValue(), 0, kv, k.length + 1, e.getValue().length);
+            out[i++] = kv;
+        }
+        return out;
+    }
+
+    private static SpawnRequest.Stdio stdio(Rule rule) {
+        if (rule.grouping() == Grouping.PER_ROOT) {
+            return SpawnRequest.Stdio.STDIN_PIPE;
+        }
+        StdioPolicy p = rule.stdio();
+        switch (p) {
+            case INHERIT:
+                return SpawnRequest.Stdio.INHERIT;
+            case LOG_LINES:
+                return SpawnRequest.Stdio.CAPTURE;
+            default:
+                return SpawnRequest.Stdio.CLOSED;
+        }
+    }
+
+    private RunAs user(Rule rule) {
+        return users.computeIfAbsent(rule, r -> {
+            try {
+                return RunAs.lookup(r.user());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}
