@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.inflow.rules.ActionSpec;
@@ -43,6 +47,12 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final Map<Rule, RuleState> states = new IdentityHashMap<>();
     private final ExecutorService stdinWriters;
+    /**
+     * posix_spawn returns only once the child has exec'd (~0.25 ms here), so runs are started
+     * by two threads, off the coalescer's thread. Its queue is bounded: when it is full the job
+     * is refused and stays with the coalescer, so memory stays bounded under any flood.
+     */
+    private final ThreadPoolExecutor starters;
 
     /**
      * @param maxRunning     children at once over all rules (0: no cap beyond each rule's own)
@@ -61,11 +71,21 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.starters = new ThreadPoolExecutor(STARTERS, STARTERS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(START_QUEUE), r -> {
+                    Thread t = new Thread(r, "inflow-spawn");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
     }
+
+    private static final int STARTERS = 2;
+    private static final int START_QUEUE = 256;
 
     /** Per rule: its children now, and when they ran (for no-loop). Touched under `this`. */
     private static final class RuleState {
         final List<ChildHandle> children = new ArrayList<>();
+        int active; // children plus runs being started
         long busySince;
         long lastBusyStart;
         long lastIdleAt;
@@ -87,7 +107,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             return true; // the rule's own child made these changes
         }
         int ruleCap = rule.serial() ? 1 : rule.maxRunning();
-        boolean busy = (ruleCap > 0 && s.children.size() >= ruleCap) || (maxRunning > 0 && running.get() >= maxRunning);
+        boolean busy = (ruleCap > 0 && s.active >= ruleCap) || (maxRunning > 0 && running.get() >= maxRunning);
         if (busy) {
             switch (onBusy) {
                 case IGNORE:
@@ -124,24 +144,50 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             s.fired = true;
             return true;
         }
-        ChildHandle child;
-        // The child may change things (and we may read its events) before spawn() returns:
-        // for no-loop, its run begins before the call.
-        long starting = System.nanoTime();
+        SpawnRequest request;
         try {
-            child = spawner.spawn(requests.build(rule, job));
+            request = requests.build(rule, job);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), action, e.getMessage());
+            return true; // a command that cannot be described now will not be later either
+        }
+        // The child may change things (and we may read its events) before it is even started:
+        // for no-loop, its run begins now.
+        if (s.busySince == 0) {
+            s.busySince = System.nanoTime();
+        }
+        s.active++;
+        running.incrementAndGet();
+        try {
+            starters.execute(() -> launch(job, rule, s, request));
+        } catch (RejectedExecutionException full) {
+            s.active--;
+            running.decrementAndGet();
+            idleIfDone(s);
+            return false;
+        }
+        s.fired = true;
+        return true;
+    }
+
+    private void launch(Job job, Rule rule, RuleState s, SpawnRequest request) {
+        ChildHandle child;
+        try {
+            child = spawner.spawn(request);
         } catch (IOException | RuntimeException e) {
             // a command that cannot start now will not start on a retry either: report, drop
-            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), action, e.getMessage());
-            return true;
+            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), rule.action(), e.getMessage());
+            synchronized (this) {
+                s.active--;
+                running.decrementAndGet();
+                idleIfDone(s);
+            }
+            return;
         }
         long now = System.nanoTime();
-        s.fired = true;
-        s.children.add(child);
-        if (s.busySince == 0) {
-            s.busySince = starting;
+        synchronized (this) {
+            s.children.add(child);
         }
-        running.incrementAndGet();
         if (listener != null) {
             listener.spawned(job, child, now);
         }
@@ -150,7 +196,6 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             stdinWriters.execute(() -> writeBatch(child, paths));
         }
         child.onExit().whenComplete((exit, error) -> finished(rule, child));
-        return true;
     }
 
     private synchronized void finished(Rule rule, ChildHandle child) {
@@ -160,7 +205,12 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             return;
         }
         s.children.remove(child);
-        if (s.children.isEmpty()) {
+        s.active--;
+        idleIfDone(s);
+    }
+
+    private static void idleIfDone(RuleState s) {
+        if (s.active == 0 && s.busySince != 0) {
             s.lastBusyStart = s.busySince;
             s.lastIdleAt = System.nanoTime();
             s.busySince = 0;
@@ -180,6 +230,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     @Override
     public void close() {
+        starters.shutdownNow();
         stdinWriters.shutdownNow();
     }
 }
