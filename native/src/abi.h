@@ -3,7 +3,7 @@
 #ifndef INFLOW_ABI_H
 #define INFLOW_ABI_H
 
-#define INFLOW_ABI_VERSION 5
+#define INFLOW_ABI_VERSION 6
 
 /* A batch is a run of records, each 4-byte aligned:
  *   u32 size (whole record, padded)  u16 kind  u16 flags
@@ -35,7 +35,8 @@ enum inflow_flags {
 enum inflow_root_opts {
     INFLOW_ROOT_EXCLUDE_ICASE = 1,
     INFLOW_ROOT_INCLUDE_ICASE = 2,
-    INFLOW_ROOT_WAIT_MISSING = 4  /* a missing root is watched for instead of failing */
+    INFLOW_ROOT_WAIT_MISSING = 4, /* a missing root is watched for instead of failing */
+    INFLOW_ROOT_NOFOLLOW = 8      /* a root that is a symlink is watched as the link itself */
 };
 
 /* Values the Java sink returns from its batch upcall. */

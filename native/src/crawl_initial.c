@@ -75,7 +75,7 @@ static void list_frame(engine *e, size_t i)
             return;
         }
         e->path[len] = 0;
-        fd = open(e->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (n == r->top ? 0 : O_NOFOLLOW));
+        fd = open(e->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (n == r->top && !(r->opts & INFLOW_ROOT_NOFOLLOW) ? 0 : O_NOFOLLOW));
     }
     if (fd < 0) {
         int err = errno;

@@ -86,10 +86,11 @@ static int arm_root(engine *e, root *r, int mode)
     char *p = strndup(r->path, r->path_len);
     if (!p)
         return 0;
-    int ok = stat(p, &st) == 0;
+    int ok = ((r->opts & INFLOW_ROOT_NOFOLLOW) ? lstat(p, &st) : stat(p, &st)) == 0;
     if (ok && !S_ISDIR(st.st_mode)) {
         /* a single file: one watch, no tree */
-        int wd = inotify_add_watch(e->ifd, p, r->emit_mask | SELF_MASK);
+        int wd = inotify_add_watch(e->ifd, p, r->emit_mask | SELF_MASK |
+                                   ((r->opts & INFLOW_ROOT_NOFOLLOW) ? IN_DONT_FOLLOW : 0));
         free(p);
         if (wd < 0) {
             const char *why = strerror(errno);

@@ -115,7 +115,7 @@ int watch_node(engine *e, root *r, node *n, const char *path)
 {
     /* The root itself may be a symlink to a directory, as with inotifywait; nothing below it
      * is ever followed. */
-    uint32_t follow = n == r->top ? 0 : IN_DONT_FOLLOW;
+    uint32_t follow = n == r->top && !(r->opts & INFLOW_ROOT_NOFOLLOW) ? 0 : IN_DONT_FOLLOW;
     uint32_t mask = r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow;
     int wd = inotify_add_watch(e->ifd, path, mask);
     node *stale = wd >= 0 ? tree_by_wd(&e->t, wd) : NULL;

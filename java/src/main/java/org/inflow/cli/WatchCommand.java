@@ -184,7 +184,7 @@ final class WatchCommand implements Callable<Integer> {
                 format == null || !noNewline, paths.size(), exit);
         printer.printEvents(!runner);
         int opts = (excludei != null ? Abi.ROOT_EXCLUDE_ICASE : 0) | (includei != null ? Abi.ROOT_INCLUDE_ICASE : 0)
-                | (waitMissing ? Abi.ROOT_WAIT_MISSING : 0);
+                | (waitMissing ? Abi.ROOT_WAIT_MISSING : 0) | (noDereference ? Abi.ROOT_NOFOLLOW : 0);
         String ex = excludei != null ? excludei : exclude;
         String in = includei != null ? includei : include;
         int depth = recursive ? maxDepth : 0;

@@ -3,7 +3,7 @@ package org.inflow.kernel;
 /** Mirrors native/src/abi.h: the record layout of a batch and the version both sides agree on. */
 public final class Abi {
     /** Must equal INFLOW_ABI_VERSION of the loaded library. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     public static final int REC_HEADER = 28;
 
@@ -26,6 +26,7 @@ public final class Abi {
     public static final int ROOT_EXCLUDE_ICASE = 1;
     public static final int ROOT_INCLUDE_ICASE = 2;
     public static final int ROOT_WAIT_MISSING = 4;
+    public static final int ROOT_NOFOLLOW = 8;
 
     public static final int SINK_OK = 0;
     public static final int SINK_FULL = 1;

@@ -59,6 +59,25 @@ class WatchRootLifecycleTest {
     }
 
     @Test
+    void aSymlinkRootIsFollowedUnlessDashP() throws Exception {
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
+        try (WatchProcess w = WatchProcess.lines(tmp, true, "-m", "-e", "create", link.toString())) {
+            Files.writeString(target.resolve("a"), "x");
+            w.await(0, r -> new String(r, StandardCharsets.UTF_8).equals(link + "/ CREATE a"), Duration.ofSeconds(30));
+        }
+        try (WatchProcess w = WatchProcess.lines(tmp, true, "-m", "-P", "-e", "create,attrib", link.toString())) {
+            Files.writeString(target.resolve("b"), "x");
+            // the link itself is watched: a change of the link is reported, nothing inside the target
+            WatchTestKit.sh(tmp, "touch -h link");
+            int at = w.await(0, r -> new String(r, StandardCharsets.UTF_8).startsWith(link + " ATTRIB"), Duration.ofSeconds(30));
+            for (byte[] r : w.records().subList(0, at)) {
+                assertTrue(!new String(r, StandardCharsets.UTF_8).contains("CREATE"), new String(r, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
     void fileRootReportsItsOwnEvents() throws Exception {
         Path file = tmp.resolve("f.txt");
         Files.writeString(file, "1");
