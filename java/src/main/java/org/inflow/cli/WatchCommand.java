@@ -190,6 +190,10 @@ final class WatchCommand implements Callable<Integer> {
         int depth = recursive ? maxDepth : 0;
         LiveRules live = new LiveRules(RuleIndex.EMPTY);
         NativeSpawner spawner = runner ? new NativeSpawner() : null;
+        if (runner) {
+            // SIGTERM/SIGINT end the JVM through its shutdown hooks, not through `finally`.
+            Runtime.getRuntime().addShutdownHook(new Thread(spawner::close, "inflow-stop-children"));
+        }
         ActionRunner actions = runner ? new ActionRunner(spawner, jobs, busy, nul ? (byte) 0 : (byte) '\n', null) : null;
         EventPipeline.Builder stages = EventPipeline.builder().then(printer);
         if (runner) {
