@@ -484,46 +484,38 @@ class NativeSpawnerTest {
         }
     }
 
-    private static List<Long> ourZombies() throws IOException {
-        long me = ProcessHandle.current().pid();
-        List<Long> z = new ArrayList<>();
+    /** Every process in /proc whose stat fields (state, ppid, pgrp, …) satisfy the test. */
+    private static List<Long> processes(java.util.function.BiPredicate<Long, String[]> test) throws IOException {
+        List<Long> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
                 if (!n.chars().allMatch(Character::isDigit)) {
                     continue;
                 }
-                String[] st = stat(Long.parseLong(n));
-                if (st != null && st[0].equals("Z") && st[1].equals(Long.toString(me))) {
-                    z.add(Long.parseLong(n));
+                long pid = Long.parseLong(n);
+                String[] st = stat(pid);
+                if (st != null && test.test(pid, st)) {
+                    out.add(pid);
                 }
             }
         }
-        return z;
+        return out;
+    }
+
+    private static List<Long> ourZombies() throws IOException {
+        String me = Long.toString(ProcessHandle.current().pid());
+        return processes((pid, st) -> st[0].equals("Z") && st[1].equals(me));
     }
 
     /** The pids of the `sleep` processes in group pgid, once there are `want` of them. */
     private static List<Integer> awaitGroupMembers(int pgid, int want) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String group = Integer.toString(pgid);
         while (System.nanoTime() < deadline) {
             List<Integer> found = new ArrayList<>();
-            try (Stream<Path> s = Files.list(Path.of("/proc"))) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    String n = p.getFileName().toString();
-                    if (!n.chars().allMatch(Character::isDigit)) {
-                        continue;
-                    }
-                    String[] st = stat(Long.parseLong(n));
-                    if (st != null && st[2].equals(Integer.toString(pgid))) {
-                        try {
-                            if (Files.readString(p.resolve("comm")).trim().equals("sleep")) {
-                                found.add(Integer.parseInt(n));
-                            }
-                        } catch (IOException gone) {
-                            // ended meanwhile
-                        }
-                    }
-                }
+            for (long pid : processes((pid, st) -> st[2].equals(group) && isSleep(pid))) {
+                found.add((int) pid);
             }
             if (found.size() >= want) {
                 return found;
@@ -531,6 +523,14 @@ class NativeSpawnerTest {
             Thread.sleep(10);
         }
         throw new AssertionError("group " + pgid + " never had " + want + " sleeps");
+    }
+
+    private static boolean isSleep(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim().equals("sleep");
+        } catch (IOException gone) {
+            return false; // ended meanwhile
+        }
     }
 
     private static char awaitState(int pid) throws Exception {
