@@ -182,6 +182,13 @@ static void watch_frame(engine *e, size_t i)
     struct stat after;
     int pfd = parent_fd(e, f);
     int rc = pfd >= 0 ? fstatat(pfd, n->name, &after, AT_SYMLINK_NOFOLLOW) : stat(e->path, &after);
+    if (rc != 0 && n == r->top) {
+        /* the root went away while (or before) its watch was added: it may never say so */
+        pop_frame(e);
+        finish_item(e, r, CRAWL_INITIAL);
+        drop_vanished(e, r, n);
+        return;
+    }
     if (rc == 0 && f->listed_at.tv_sec != 0 && changed_since(&after, &f->listed_at)) {
         f->listed = 0; /* changed between listing and watch: list it again */
         return;

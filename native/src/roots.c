@@ -1,6 +1,10 @@
 /* Roots: arming, waiting for a missing root from its nearest ancestor, losing one. */
 #include "engine_int.h"
 
+static void note_dropped(engine *e, int wd);
+static void stop_waiting(engine *e, root *r);
+static int arm_root(engine *e, root *r, int mode);
+
 /* ---------------------------------------------------------------- roots */
 
 void strip_slashes(const char *path, size_t *len)
@@ -11,13 +15,15 @@ void strip_slashes(const char *path, size_t *len)
 
 
 /* Finds the nearest existing ancestor of r's path and watches it for the path to appear. */
-static void wait_for_root(engine *e, root *r)
+/* Watches the nearest existing ancestor of r's path; returns the length of its path (0 for ".")
+ * or -1 if no ancestor could be watched. */
+static long anchor_nearest(engine *e, root *r)
 {
     char *p = strndup(r->path, r->path_len);
     if (!p)
-        return;
+        return -1;
     size_t len = r->path_len;
-    int wd = -1;
+    long anchored = -1;
     while (len > 0) {
         char *slash = memrchr(p, '/', len);
         if (!slash)
@@ -27,20 +33,66 @@ static void wait_for_root(engine *e, root *r)
         char saved = p[len];
         p[len] = 0;
         const char *dir = len ? p : ".";
-        wd = inotify_add_watch(e->ifd, dir, ANCHOR_MASK);
+        int wd = inotify_add_watch(e->ifd, dir, ANCHOR_MASK);
+        struct stat st;
+        if (wd >= 0 && stat(dir, &st) != 0) {
+            /* Removed while the watch was being added: the watch may sit on a dead inode that
+             * never reports its deletion. Give it up and look one level higher. */
+            if (!tree_by_wd(&e->t, wd)) {
+                inotify_rm_watch(e->ifd, wd);
+                note_dropped(e, wd);
+            }
+            wd = -1;
+        }
         if (wd >= 0) {
             r->anchor_wd = wd;
             e->waiting_roots++;
             record(e, INFLOW_ROOT_WAITING, 0, 0, 0, r->id, dir, strlen(dir), "", 0);
+            anchored = (long)len;
             break;
         }
         p[len] = saved;
         if (len <= 1)
             break;
     }
-    if (wd < 0)
-        message(e, INFLOW_WARNING, r->id, r->path, "cannot watch for %s to appear: no ancestor can be watched", r->path);
     free(p);
+    return anchored;
+}
+
+/* Does the component of r's path right below the first `at` bytes exist? */
+static int next_level_exists(const root *r, long at)
+{
+    size_t start = at == 0 ? 0 : (at == 1 && r->path[0] == '/') ? 1 : (size_t)at + 1;
+    if (start >= r->path_len)
+        return 0;
+    const char *slash = memchr(r->path + start, '/', r->path_len - start);
+    size_t next = slash ? (size_t)(slash - r->path) : r->path_len;
+    char *q = strndup(r->path, next);
+    struct stat st;
+    int exists = q && stat(q, &st) == 0;
+    free(q);
+    return exists;
+}
+
+/* Finds the nearest existing ancestor of r's path and watches it for the path to appear. */
+static void wait_for_root(engine *e, root *r)
+{
+    for (int attempt = 0; attempt < 64; attempt++) {
+        long at = anchor_nearest(e, r);
+        if (at < 0) {
+            message(e, INFLOW_WARNING, r->id, r->path, "cannot watch for %s to appear: no ancestor can be watched", r->path);
+            return;
+        }
+        /* The next level may have appeared before the watch was in place, and its CREATE with
+         * it: then look again from there. */
+        if (!next_level_exists(r, at))
+            return;
+        stop_waiting(e, r);
+        if (arm_root(e, r, CRAWL_SYNTH)) {
+            record(e, INFLOW_ROOT_ARMED, 0, 0, 0, r->id, r->path, r->path_len, "", 0);
+            return;
+        }
+    }
 }
 
 
