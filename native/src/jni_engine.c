@@ -12,7 +12,8 @@
 
 #define ENGINE_CLASS "org/inflow/kernel/NativeEngine"
 
-int jni_spawn_register(JNIEnv *env); /* jni_spawn.c: org.inflow.act.NativeSpawner */
+int jni_spawn_register(JNIEnv *env);
+int jni_posix_register(JNIEnv *env); /* jni_posix.c: org.inflow.kernel.Posix */
 
 static JavaVM *jvm;
 static jmethodID on_batch; /* int BatchSink.onBatch(int length, int count) */
@@ -236,6 +237,8 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
     if (!on_batch)
         return JNI_ERR;
     if (jni_spawn_register(env) != 0)
+        return JNI_ERR;
+    if (jni_posix_register(env) != 0)
         return JNI_ERR;
     return JNI_VERSION_1_8;
 }

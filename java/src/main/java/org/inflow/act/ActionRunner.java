@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.Grouping;
 import org.inflow.rules.Rule;
+import org.inflow.rules.RuleReporter;
 
 /**
  * The last stage: turns due jobs into child processes. It never blocks the coalescer: when a
@@ -148,7 +149,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         try {
             request = requests.build(rule, job);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), action, e.getMessage());
+            reportFailure(rule, e);
             return true; // a command that cannot be described now will not be later either
         }
         // The child may change things (and we may read its events) before it is even started:
@@ -176,7 +177,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             child = spawner.spawn(request);
         } catch (IOException | RuntimeException e) {
             // a command that cannot start now will not start on a retry either: report, drop
-            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), rule.action(), e.getMessage());
+            reportFailure(rule, e);
             synchronized (this) {
                 s.active--;
                 running.decrementAndGet();
@@ -191,11 +192,20 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         if (listener != null) {
             listener.spawned(job, child, now);
         }
+        RuleReporter reporter = rule.reporter();
+        if (reporter != RuleReporter.SILENT) {
+            reporter.started(rule, child.pid(), java.util.Arrays.asList(request.argv()));
+        }
         if (rule.grouping() == Grouping.PER_ROOT && !job.overflow()) {
             List<byte[]> paths = job.paths();
             stdinWriters.execute(() -> writeBatch(child, paths));
         }
-        child.onExit().whenComplete((exit, error) -> finished(rule, child));
+        child.onExit().whenComplete((exit, error) -> {
+            finished(rule, child);
+            if (exit != null && reporter != RuleReporter.SILENT) {
+                reporter.exited(rule, exit.pid(), exit.exitCode(), exit.signal(), exit.timedOut(), exit.durationNanos());
+            }
+        });
     }
 
     private synchronized void finished(Rule rule, ChildHandle child) {
@@ -214,6 +224,14 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             s.lastBusyStart = s.busySince;
             s.lastIdleAt = System.nanoTime();
             s.busySince = 0;
+        }
+    }
+
+    private static void reportFailure(Rule rule, Exception e) {
+        if (rule.reporter() != RuleReporter.SILENT) {
+            rule.reporter().failed(rule, e.getMessage());
+        } else {
+            LOG.log(Level.ERROR, "{0}: cannot run {1}: {2}", rule.origin(), rule.action(), e.getMessage());
         }
     }
 

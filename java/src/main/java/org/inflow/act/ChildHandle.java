@@ -194,13 +194,17 @@ public final class ChildHandle {
 
         final int fd;
         final System.Logger logger;
+        final OutputSink sink;
+        final int pid;
         final String prefix;
         private byte[] line = new byte[256];
         private int len;
 
-        Capture(int fd, System.Logger logger, String prefix) {
+        Capture(int fd, System.Logger logger, OutputSink sink, int pid, String prefix) {
             this.fd = fd;
             this.logger = logger;
+            this.sink = sink;
+            this.pid = pid;
             this.prefix = prefix;
         }
 
@@ -244,7 +248,9 @@ public final class ChildHandle {
             if (n > 0 && line[n - 1] == '\r') {
                 n--;
             }
-            if (logger.isLoggable(System.Logger.Level.INFO)) {
+            if (sink != null) {
+                sink.line(pid, line, n);
+            } else if (logger.isLoggable(System.Logger.Level.INFO)) {
                 logger.log(System.Logger.Level.INFO, prefix + Text.printable(line, 0, n));
             }
             len = 0;

@@ -123,7 +123,7 @@ public final class NativeSpawner implements AutoCloseable {
         int tag = newTag();
         ChildHandle h = new ChildHandle(this, tag, res[0], res[1], res[2], r, start);
         if (res[3] >= 0) {
-            h.capture = new ChildHandle.Capture(res[3], r.outputLogger != null ? r.outputLogger : OUTPUT,
+            h.capture = new ChildHandle.Capture(res[3], r.outputLogger != null ? r.outputLogger : OUTPUT, r.outputSink, res[0],
                     h.label() + ": ");
             captures.put(tag, h);
             err = reaperWatchOutput(reaper, tag, res[3]);

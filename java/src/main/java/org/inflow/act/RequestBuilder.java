@@ -13,6 +13,7 @@ import org.inflow.rules.ActionSpec;
 import org.inflow.rules.EnvPolicy;
 import org.inflow.rules.Grouping;
 import org.inflow.rules.Rule;
+import org.inflow.rules.RuleReporter;
 import org.inflow.rules.StdioPolicy;
 import org.inflow.rules.Template;
 
@@ -46,6 +47,10 @@ final class RequestBuilder {
                 break;
         }
         b.stdio(stdio(rule));
+        if (rule.stdio() == StdioPolicy.LOG_LINES && rule.reporter() != RuleReporter.SILENT) {
+            RuleReporter reporter = rule.reporter();
+            b.outputSink((pid, line, n) -> reporter.output(rule, pid, false, line, n));
+        }
         if (rule.user() != null) {
             b.user(user(rule));
         }

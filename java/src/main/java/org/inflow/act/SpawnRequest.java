@@ -39,6 +39,7 @@ public final class SpawnRequest {
     final long timeoutNanos;
     final long graceNanos;
     final System.Logger outputLogger;
+    final OutputSink outputSink;
 
     private SpawnRequest(Builder b) {
         this.argv = b.argv;
@@ -49,6 +50,7 @@ public final class SpawnRequest {
         this.timeoutNanos = b.timeout.toNanos();
         this.graceNanos = b.grace.toNanos();
         this.outputLogger = b.outputLogger;
+        this.outputSink = b.outputSink;
     }
 
     /** argv[0] is the program: a path, or a name searched in the daemon's PATH. */
@@ -153,6 +155,7 @@ public final class SpawnRequest {
         private Duration timeout = Duration.ZERO;
         private Duration grace = DEFAULT_GRACE;
         private System.Logger outputLogger;
+        private OutputSink outputSink;
 
         private Builder(byte[][] argv) {
             if (argv.length == 0) {
@@ -232,6 +235,12 @@ public final class SpawnRequest {
         /** Where CAPTURE/STDIN_PIPE lines go (at INFO); null (the default): the spawner's output logger. */
         public Builder outputLogger(System.Logger logger) {
             this.outputLogger = logger;
+            return this;
+        }
+
+        /** Captured lines go here rather than to a logger. */
+        public Builder outputSink(OutputSink sink) {
+            this.outputSink = sink;
             return this;
         }
 

@@ -44,6 +44,10 @@ public final class Rule {
     private final long maxDelayNanos;
     private final int maxEvents;
     private final int maxRunning;
+    private final boolean waitMissing;
+    private final boolean followRoot;
+    private final String watchExclude;
+    private final RuleReporter reporter;
 
     private Rule(Builder b) {
         id = SERIALS.incrementAndGet();
@@ -71,6 +75,10 @@ public final class Rule {
         maxDelayNanos = maxDelay.toNanos();
         maxEvents = b.maxEvents;
         maxRunning = b.maxRunning;
+        waitMissing = b.waitMissing;
+        followRoot = b.followRoot;
+        watchExclude = b.watchExclude;
+        reporter = b.reporter;
     }
 
     public static Builder builder(byte[] root) {
@@ -201,6 +209,29 @@ public final class Rule {
         return maxRunning;
     }
 
+    /** A missing root (or one deleted later) is waited for and watched when it appears. */
+    public boolean waitMissing() {
+        return waitMissing;
+    }
+
+    /** A root that is a symlink is followed (false: the link itself is watched). */
+    public boolean followRoot() {
+        return followRoot;
+    }
+
+    /**
+     * A POSIX extended regex over full paths: matching directories are not even watched, and no
+     * event below them reaches the rule; or null.
+     */
+    public String watchExclude() {
+        return watchExclude;
+    }
+
+    /** Who hears what happens to this rule (runs, exits, output, its root). */
+    public RuleReporter reporter() {
+        return reporter;
+    }
+
     @Override
     public String toString() {
         return origin != null ? origin : "rule#" + id + " " + Bytes.show(root);
@@ -228,6 +259,10 @@ public final class Rule {
         private Duration maxDelay = Duration.ZERO;
         private int maxEvents;
         private int maxRunning;
+        private boolean waitMissing;
+        private boolean followRoot = true;
+        private String watchExclude;
+        private RuleReporter reporter = RuleReporter.SILENT;
 
         private Builder(byte[] root) {
             if (root == null || root.length == 0) {
@@ -347,6 +382,26 @@ public final class Rule {
                 throw new IllegalArgumentException("max running must be 0 (no cap) or more: " + n);
             }
             maxRunning = n;
+            return this;
+        }
+
+        public Builder waitMissing(boolean wait) {
+            waitMissing = wait;
+            return this;
+        }
+
+        public Builder followRoot(boolean follow) {
+            followRoot = follow;
+            return this;
+        }
+
+        public Builder watchExclude(String ere) {
+            watchExclude = ere;
+            return this;
+        }
+
+        public Builder reporter(RuleReporter r) {
+            reporter = r == null ? RuleReporter.SILENT : r;
             return this;
         }
 

@@ -1,0 +1,222 @@
+package org.inflow.daemon;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.inflow.act.ActionRunner;
+import org.inflow.act.Coalescer;
+import org.inflow.act.NativeSpawner;
+import org.inflow.kernel.Abi;
+import org.inflow.kernel.InotifyMask;
+import org.inflow.pipeline.EventPipeline;
+import org.inflow.rules.LiveRules;
+import org.inflow.rules.Rule;
+import org.inflow.rules.RuleIndex;
+import org.inflow.rules.RuleReporter;
+
+/**
+ * Runs the rules of any number of sources (a table, a configuration file) on one inotify
+ * instance: one engine, one pipeline, one spawner. A source's rules are replaced as a whole by
+ * {@link #install}; the new rules' watches are set before the old ones go, and the matcher swaps
+ * from the old rules to the new in one step, so a reload loses no event and runs none twice.
+ * Rules that watch the same way (root, depth, mask, excludes, options) share one engine root, so
+ * hundreds of tables naming the same directory cost one crawl.
+ */
+public final class RuleHost implements AutoCloseable {
+    private final LiveRules live = new LiveRules();
+    private final NativeSpawner spawner;
+    private final ActionRunner runner;
+    private final RootEventRelay relay;
+    private final EventPipeline pipeline;
+    private final Map<String, List<Bound>> sources = new HashMap<>();
+    private final Map<RootKey, EngineRoot> roots = new HashMap<>();
+    private boolean started;
+
+    /** @param maxRunning most children at once over every rule; 0 = no cap beyond each rule's own */
+    public RuleHost(int maxRunning) throws IOException {
+        spawner = new NativeSpawner();
+        runner = new ActionRunner(spawner, maxRunning, ActionRunner.OnBusy.QUEUE, (byte) '\n', null);
+        relay = new RootEventRelay(live);
+        pipeline = EventPipeline.builder().tickMillis(10).then(relay).then(new Coalescer(live, runner)).build();
+    }
+
+    /** Starts reading events; rules may be installed before and after. */
+    public synchronized void start() throws IOException {
+        if (!started) {
+            pipeline.start();
+            started = true;
+        }
+    }
+
+    /**
+     * Replaces every rule of `source` with these. A rule whose root cannot be watched at all (a
+     * bad exclude regex) is reported to its reporter as MISSING and left out; the others run.
+     */
+    public synchronized void install(String source, List<Rule> rules) {
+        List<Bound> next = new ArrayList<>(rules.size());
+        for (Rule rule : rules) {
+            RootKey key = RootKey.of(rule);
+            EngineRoot root = roots.get(key);
+            if (root == null) {
+                int id;
+                try {
+                    id = pipeline.engine().addRoot(rule.root(), key.mask, rule.maxDepth(), rule.watchExclude(), null,
+                            key.opts);
+                } catch (IllegalArgumentException bad) {
+                    rule.reporter().root(rule, RuleReporter.RootState.MISSING, rule.root(), bad.getMessage());
+                    continue;
+                }
+                root = new EngineRoot(id);
+                roots.put(key, root);
+            }
+            root.refs++;
+            next.add(new Bound(key, root.id, rule));
+        }
+        List<Bound> old = sources.put(source, next);
+        swap(old, next);
+        for (Bound b : next) {
+            relay.replayState(b.rootId, b.rule); // a shared root may be ready already
+        }
+    }
+
+    /** Removes every rule of `source` and the watches only they needed. */
+    public synchronized void uninstall(String source) {
+        swap(sources.remove(source), List.of());
+    }
+
+    /** The rules `source` has now (empty if none). */
+    public synchronized List<Rule> rules(String source) {
+        List<Rule> out = new ArrayList<>();
+        for (Bound b : sources.getOrDefault(source, List.of())) {
+            out.add(b.rule);
+        }
+        return out;
+    }
+
+    public synchronized List<String> sources() {
+        return new ArrayList<>(sources.keySet());
+    }
+
+    /**
+     * Waits until every installed root has finished its initial crawl (or is waiting for a
+     * missing path, or cannot be watched). @return false if that took longer than `millis`
+     */
+    public boolean awaitSettled(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            List<Integer> ids;
+            synchronized (this) {
+                ids = new ArrayList<>();
+                for (EngineRoot r : roots.values()) {
+                    ids.add(r.id);
+                }
+            }
+            if (relay.allSettled(ids)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            relay.awaitChange(Math.min(left, 100_000_000L));
+        }
+    }
+
+    /** Children now running. */
+    public int running() {
+        return runner.running();
+    }
+
+    /** Stops reading, runs what is pending (flush), then ends every child. */
+    @Override
+    public synchronized void close() {
+        pipeline.close();
+        runner.close();
+        spawner.close();
+    }
+
+    private void swap(List<Bound> old, List<Bound> next) {
+        List<Bound> gone = old == null ? List.of() : old;
+        live.update(index -> {
+            RuleIndex.Builder b = index.toBuilder();
+            for (Bound x : gone) {
+                b.remove(x.rule);
+            }
+            for (Bound x : next) {
+                b.add(x.rootId, x.rule);
+            }
+            return b.build();
+        });
+        for (Bound x : gone) {
+            EngineRoot root = roots.get(x.key);
+            if (root != null && --root.refs == 0) {
+                roots.remove(x.key);
+                pipeline.engine().removeRoot(root.id);
+                relay.forget(root.id);
+            }
+        }
+    }
+
+    private static final class Bound {
+        final RootKey key;
+        final int rootId;
+        final Rule rule;
+
+        Bound(RootKey key, int rootId, Rule rule) {
+            this.key = key;
+            this.rootId = rootId;
+            this.rule = rule;
+        }
+    }
+
+    private static final class EngineRoot {
+        final int id;
+        int refs;
+
+        EngineRoot(int id) {
+            this.id = id;
+        }
+    }
+
+    /** What makes two rules' watches the same. */
+    private static final class RootKey {
+        final byte[] path;
+        final int depth;
+        final int mask;
+        final String exclude;
+        final int opts;
+
+        private RootKey(byte[] path, int depth, int mask, String exclude, int opts) {
+            this.path = path;
+            this.depth = depth;
+            this.mask = mask;
+            this.exclude = exclude;
+            this.opts = opts;
+        }
+
+        static RootKey of(Rule r) {
+            int opts = (r.waitMissing() ? Abi.ROOT_WAIT_MISSING : 0) | (r.followRoot() ? 0 : Abi.ROOT_NOFOLLOW);
+            return new RootKey(r.root(), r.maxDepth(), r.mask() & InotifyMask.IN_ALL_EVENTS, r.watchExclude(), opts);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof RootKey)) {
+                return false;
+            }
+            RootKey k = (RootKey) o;
+            return depth == k.depth && mask == k.mask && opts == k.opts && Arrays.equals(path, k.path)
+                    && Objects.equals(exclude, k.exclude);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path) * 31 + Objects.hash(depth, mask, exclude, opts);
+        }
+    }
+}

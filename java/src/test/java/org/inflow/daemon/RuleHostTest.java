@@ -1,0 +1,106 @@
+package org.inflow.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.ActionSpec;
+import org.inflow.rules.Rule;
+import org.inflow.rules.RuleReporter;
+import org.inflow.rules.StdioPolicy;
+import org.inflow.rules.Template;
+
+class RuleHostTest {
+    @TempDir
+    Path dir;
+
+    /** Records what the host reports, as lines: "ready", "started TAG", "exit TAG CODE", "out TAG LINE". */
+    static final class Recorder implements RuleReporter {
+        final LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        final String tag;
+
+        Recorder(String tag) {
+            this.tag = tag;
+        }
+
+        @Override
+        public void root(Rule rule, RootState state, byte[] path, String detail) {
+            seen.add(state.name().toLowerCase() + " " + tag);
+        }
+
+        @Override
+        public void exited(Rule rule, int pid, int exitCode, int signal, boolean timedOut, long nanos) {
+            seen.add("exit " + tag + " " + exitCode);
+        }
+
+        @Override
+        public void output(Rule rule, int pid, boolean stderr, byte[] line, int length) {
+            seen.add("out " + tag + " " + new String(line, 0, length, StandardCharsets.UTF_8));
+        }
+
+        String next() throws InterruptedException {
+            String s = seen.poll(10, TimeUnit.SECONDS);
+            return s == null ? "(nothing)" : s;
+        }
+    }
+
+    private Rule echo(Recorder r, String word) {
+        return Rule.builder(dir.toString())
+                .mask(InotifyMask.IN_CLOSE_WRITE)
+                .action(ActionSpec.argv(List.of(Template.of("/bin/echo"), Template.of(word),
+                        Template.builder().field(Template.Source.NAME).build())))
+                .stdio(StdioPolicy.LOG_LINES)
+                .reporter(r)
+                .build();
+    }
+
+    @Test
+    void runsReportsAndReloadsWithoutOverlap() throws Exception {
+        Recorder a = new Recorder("a");
+        Recorder b = new Recorder("b");
+        try (RuleHost host = new RuleHost(0)) {
+            host.install("table", List.of(echo(a, "one")));
+            host.start();
+            assertTrue(host.awaitSettled(10_000));
+            assertEquals("ready a", a.next());
+            Files.writeString(dir.resolve("f1"), "x");
+            assertEquals("out a one f1", a.next());
+            assertEquals("exit a 0", a.next());
+
+            host.install("table", List.of(echo(b, "two")));
+            assertEquals("ready b", b.next()); // the same watches: ready at once
+            Files.writeString(dir.resolve("f2"), "x");
+            assertEquals("out b two f2", b.next());
+            assertEquals("exit b 0", b.next());
+            assertEquals(null, a.seen.poll(200, TimeUnit.MILLISECONDS));
+
+            host.uninstall("table");
+            assertEquals(List.of(), host.rules("table"));
+        }
+    }
+
+    @Test
+    void missingRootIsReportedAndOthersRun() throws Exception {
+        Recorder a = new Recorder("a");
+        Recorder m = new Recorder("m");
+        Rule missing = Rule.builder(dir.resolve("nope").toString()).mask(InotifyMask.IN_CREATE)
+                .action(ActionSpec.argv(List.of(Template.of("/bin/true")))).reporter(m).build();
+        try (RuleHost host = new RuleHost(0)) {
+            host.install("t", List.of(missing, echo(a, "x")));
+            host.start();
+            assertTrue(host.awaitSettled(10_000));
+            assertEquals("missing m", m.next());
+            assertEquals("ready a", a.next());
+        }
+    }
+}
