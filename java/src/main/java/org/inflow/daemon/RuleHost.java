@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.inflow.act.ActionRunner;
 import org.inflow.act.Coalescer;
 import org.inflow.act.NativeSpawner;
+import org.inflow.act.RsyncMirror;
 import org.inflow.kernel.Abi;
 import org.inflow.kernel.InotifyMask;
 import org.inflow.pipeline.EventPipeline;
@@ -125,6 +126,11 @@ public final class RuleHost implements AutoCloseable {
             }
             relay.awaitChange(Math.min(left, 100_000_000L));
         }
+    }
+
+    /** The rsync rules' destinations: their first full run ({@code resync}) and pretend mode. */
+    public RsyncMirror mirror() {
+        return runner.mirror();
     }
 
     /** Children now running. */
