@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.inflow.rules.ActionSpec;
@@ -23,7 +24,7 @@ import org.inflow.rules.Rule;
  * Runs the rsync actions ({@link ActionSpec.RsyncBatch}): keeps every destination of a mirrored
  * tree in step with it. A destination first gets a full run (rsync OPTIONS SOURCE TARGET); after
  * that each run sends only the paths that changed since the last good run. Per destination there
- * is at most one rsync at a time, and runs start at most once per the rule's max delay. A failed
+ * is at most one rsync at a time, and runs start at most once per the rule's settle window. A failed
  * run keeps its paths for the next one, retried with back-off, while the other destinations go
  * on. An overflow (or a list grown past {@link RsyncTarget#MAX_PENDING}) means a full run again.
  *
@@ -66,11 +67,14 @@ public final class RsyncMirror implements AutoCloseable {
 
     public RsyncMirror(NativeSpawner spawner) {
         this.spawner = spawner;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "inflow-rsync");
             t.setDaemon(true);
             return t;
         });
+        // at close, the ends of the last runs are still told; waiting retries are not started
+        one.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread = one;
         // rsync reads its file list while it works: a long list must not hold up the mirror's thread
         this.listWriters = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "inflow-rsync-list");
@@ -182,7 +186,7 @@ public final class RsyncMirror implements AutoCloseable {
         long now = System.nanoTime();
         long due = now;
         if (t.started) {
-            due = Math.max(due, t.lastStartNanos + t.rule.maxDelayNanos());
+            due = Math.max(due, t.lastStartNanos + t.rule.settleNanos());
         }
         if (t.failures > 0) {
             due = Math.max(due, t.retryAtNanos);
@@ -335,6 +339,12 @@ public final class RsyncMirror implements AutoCloseable {
             for (ChildHandle c : running) {
                 c.waitFor(SpawnRequest.DEFAULT_GRACE.plusSeconds(1));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -176,22 +176,25 @@ class InosyncTest {
                 + "\nexec /usr/bin/rsync \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path cfg = config("wpath = " + py(src + "/") + "\nrnodes = [" + py(m1 + "/") + ", " + py(m2 + "/")
-                + "]\nedelay = 1\nrsync = " + py(wrapper.toString()) + "\n");
+                + "]\nedelay = 2\nrsync = " + py(wrapper.toString()) + "\n");
         try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "-c", cfg.toString())) {
             d.await("resuming normal operations");
             d.awaitLines(l -> l.stream().filter(x -> x.contains("full synchronization to")).count() == 2, "both full runs");
+            long t0 = System.nanoTime();
             for (int i = 0; i < 100; i++) {
                 Path dir = Files.createDirectory(src.resolve("d" + i));
                 for (int k = 0; k < 99; k++) {
                     Files.writeString(dir.resolve("f" + k), "x");
                 }
             }
+            long burstMillis = (System.nanoTime() - t0) / 1_000_000;
             PyDaemonProcess.awaitSame(src, m1);
             PyDaemonProcess.awaitSame(src, m2);
             List<String> all = Files.readAllLines(runs, StandardCharsets.UTF_8);
             long toM1 = all.stream().filter(l -> l.equals(m1 + "/")).count() - 1;
             long toM2 = all.stream().filter(l -> l.equals(m2 + "/")).count() - 1;
-            System.out.println("10,000 changes: " + toM1 + " and " + toM2 + " incremental rsync runs");
+            System.out.println("10,000 changes made in " + burstMillis + " ms: " + toM1 + " and " + toM2
+                    + " incremental rsync runs");
             assertTrue(toM1 >= 1 && toM1 <= 5, "runs to m1: " + toM1);
             assertTrue(toM2 >= 1 && toM2 <= 5, "runs to m2: " + toM2);
             assertEquals(0, d.stop());
@@ -238,6 +241,77 @@ class InosyncTest {
         try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "--bogus")) {
             assertEquals(2, d.awaitExit());
             assertTrue(d.lines().contains("inosync: error: no such option: --bogus"), d.lines().toString());
+        }
+    }
+
+    @Test
+    void sighupRereadsTheConfigurationAndABadOneKeepsTheRunningOne() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        write(src.resolve("a"), "a");
+        Path m1 = Files.createDirectory(tmp.resolve("m1"));
+        Path m2 = Files.createDirectory(tmp.resolve("m2"));
+        Path cfg = config("wpath = " + py(src + "/") + "\nrnodes = [" + py(m1 + "/") + "]\nedelay = 0.1\n");
+        try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "-v", "-c", cfg.toString())) {
+            d.await("resuming normal operations");
+            PyDaemonProcess.awaitSame(src, m1);
+
+            Files.writeString(cfg, "wpath = " + py(src + "/") + "\nrnodes = [" + py(m1 + "/") + ", " + py(m2 + "/")
+                    + "]\nedelay = 0.1\n");
+            Signals.hup(d.process.pid());
+            d.await("full synchronization to " + m2);
+            PyDaemonProcess.awaitSame(src, m2);
+
+            Files.writeString(cfg, "wpath = " + py(src + "/") + "\nrnodes = [os.getenv('X')]\n");
+            Signals.hup(d.process.pid());
+            d.await("(the running configuration stays)");
+            write(src.resolve("b"), "b");
+            PyDaemonProcess.awaitSame(src, m1);
+            PyDaemonProcess.awaitSame(src, m2);
+            assertEquals(0, d.stop());
+        }
+    }
+
+    @Test
+    void sigtermLetsARunningRsyncFinish() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        write(src.resolve("a"), "a");
+        Path mirror = Files.createDirectory(tmp.resolve("mirror"));
+        Path started = tmp.resolve("started");
+        Path slow = tmp.resolve("rsync-slow");
+        // the full run announces itself, then takes a while before it copies
+        Files.writeString(slow, "#!/bin/sh\ntouch " + started + "\nsleep 1\nexec /usr/bin/rsync \"$@\"\n");
+        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path cfg = config("wpath = " + py(src + "/") + "\nrnodes = [" + py(mirror + "/") + "]\nrsync = "
+                + py(slow.toString()) + "\n");
+        try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "-c", cfg.toString())) {
+            d.await("resuming normal operations");
+            while (!Files.exists(started)) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, d.stop());
+            assertEquals("", PyDaemonProcess.diff(src, mirror));
+            assertTrue(d.lines().stream().anyMatch(l -> l.contains("full synchronization to")), d.lines().toString());
+        }
+    }
+
+    @Test
+    void detachesAndKeepsMirroring() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        write(src.resolve("a"), "a");
+        Path mirror = Files.createDirectory(tmp.resolve("mirror"));
+        Path cfg = config("wpath = " + py(src + "/") + "\nrnodes = [" + py(mirror + "/") + "]\nedelay = 0.1\n");
+        long pid = -1;
+        try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "-d", "-c", cfg.toString())) {
+            assertEquals(0, d.awaitExit()); // the launcher returns once the daemon is set up
+            pid = Signals.find(cfg.toString());
+            assertTrue(pid > 0, "no background inosync found");
+            PyDaemonProcess.awaitSame(src, mirror);
+            write(src.resolve("b c"), "b");
+            PyDaemonProcess.awaitSame(src, mirror);
+        } finally {
+            if (pid > 0) {
+                Signals.term(pid);
+            }
         }
     }
 }

@@ -1,9 +1,9 @@
 package org.inflow.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,33 +17,24 @@ final class PyDaemonProcess implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     final Process process;
-    private final List<String> lines = new ArrayList<>();
+    /** stderr goes to a file: a pipe's last lines can be lost when the JDK drains it at exit. */
+    private final Path log;
 
-    private PyDaemonProcess(Process p) {
+    private PyDaemonProcess(Process p, Path log) {
         this.process = p;
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    synchronized (lines) {
-                        lines.add(l);
-                        lines.notifyAll();
-                    }
-                }
-            } catch (IOException closed) {
-                // the process ended
-            }
-        }, "pydaemon-stderr");
-        t.setDaemon(true);
-        t.start();
+        this.log = log;
     }
 
     static PyDaemonProcess start(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(WatchProcess.launcher().toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Path log = Files.createTempFile("pydaemon", ".log");
+        log.toFile().deleteOnExit();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(log.toFile());
         pb.environment().putAll(env);
-        return new PyDaemonProcess(pb.start());
+        return new PyDaemonProcess(pb.start(), log);
     }
 
     static PyDaemonProcess start(String... args) throws IOException {
@@ -51,8 +42,15 @@ final class PyDaemonProcess implements AutoCloseable {
     }
 
     List<String> lines() {
-        synchronized (lines) {
-            return new ArrayList<>(lines);
+        try {
+            String all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            List<String> out = new ArrayList<>(List.of(all.split("\n")));
+            if (!all.endsWith("\n")) {
+                out.remove(out.size() - 1); // a line still being written
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -64,23 +62,19 @@ final class PyDaemonProcess implements AutoCloseable {
 
     List<String> awaitLines(Predicate<List<String>> done, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        synchronized (lines) {
-            while (!done.test(lines)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("no " + what + " in the log: " + lines);
-                }
-                if (!process.isAlive() && !done.test(lines)) {
-                    lines.wait(200); // the last lines may still be on their way
-                    if (!done.test(lines)) {
-                        throw new AssertionError("the daemon ended (" + process.exitValue() + ") before " + what
-                                + ": " + lines);
-                    }
-                    break;
-                }
-                lines.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+        while (true) {
+            boolean alive = process.isAlive();
+            List<String> now = lines();
+            if (done.test(now)) {
+                return now;
             }
-            return new ArrayList<>(lines);
+            if (!alive) {
+                throw new AssertionError("the daemon ended (" + process.exitValue() + ") before " + what + ": " + now);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " in the log: " + now);
+            }
+            Thread.sleep(20);
         }
     }
 
@@ -88,7 +82,6 @@ final class PyDaemonProcess implements AutoCloseable {
         if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError("still running: " + lines());
         }
-        Thread.sleep(50); // let the reader take the last lines
         return process.exitValue();
     }
 

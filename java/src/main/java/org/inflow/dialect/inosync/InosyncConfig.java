@@ -155,8 +155,10 @@ public final class InosyncConfig {
                 .recursive()
                 .mask(emask)
                 .action(ActionSpec.rsync(rsync, rsyncOptions(), wpath, rnodes))
+                // a burst becomes one sync once the tree has been quiet for edelay; a tree that
+                // never goes quiet is still synced every minute (or 6 edelays, if longer)
                 .settle(seconds(edelay))
-                .maxDelay(seconds(edelay))
+                .maxDelay(seconds(Math.max(60, 6 * edelay)))
                 .reporter(reporter);
         if (!rexcludes.isEmpty()) {
             int n = wpath.length;
