@@ -74,6 +74,8 @@ class InosyncTest {
             write(src.resolve("n/o/p/deep"), "deep");
             write(src.resolve("new\nline"), "nl");
             write(src.resolve("-leading dash"), "dash");
+            WatchTestKit.sh(src, "printf x > \"$(printf 'not\\377utf8')\"; mkdir \"$(printf 'dir\\376')\";"
+                    + " printf y > \"$(printf 'dir\\376/in\\375')\"");
             Files.delete(src.resolve("semi;colon $(touch PWNED)"));
             PyDaemonProcess.awaitSame(src, m1);
             PyDaemonProcess.awaitSame(src, m2);
