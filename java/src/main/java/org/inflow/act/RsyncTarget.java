@@ -49,9 +49,15 @@ final class RsyncTarget {
         return new String(source, StandardCharsets.ISO_8859_1) + '\0' + new String(target, StandardCharsets.ISO_8859_1);
     }
 
+    /** The rule's root and the list's prefix, kept: they are needed for every changed path. */
+    private byte[] root;
+    private String prefix;
+
     void bind(Rule r) {
         rule = r;
         action = (ActionSpec.RsyncBatch) r.action();
+        root = r.root();
+        prefix = listPrefix();
     }
 
     /** Adds a changed path (the full path the engine reported) if it lies below the root. */
@@ -59,7 +65,6 @@ final class RsyncTarget {
         if (needFull) {
             return; // the full run to come covers it
         }
-        byte[] root = rule.root();
         int n = root.length;
         boolean slashRoot = n == 1 && root[0] == '/';
         int relStart = slashRoot ? 1 : n + 1;
@@ -67,7 +72,7 @@ final class RsyncTarget {
             return; // the root itself: only a full run would say anything about it
         }
         String rel = new String(path, relStart, path.length - relStart, StandardCharsets.ISO_8859_1);
-        pending.add(listPrefix() + rel);
+        pending.add(prefix + rel);
         if (pending.size() > MAX_PENDING) {
             wantFull();
         }
