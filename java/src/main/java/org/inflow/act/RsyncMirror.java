@@ -45,6 +45,10 @@ public final class RsyncMirror implements AutoCloseable {
         default void finished(Rule rule, byte[] target, boolean full, int paths, ChildExit exit) {
         }
 
+        /** A rename in the source was done on the (local) destination before the run, instead of a transfer. */
+        default void renamed(Rule rule, byte[] target, String from, String to) {
+        }
+
         /** The run failed (or could not start); its paths are kept and tried again after the delay. */
         default void retrying(Rule rule, byte[] target, String why, long delayMillis) {
         }
@@ -220,6 +224,11 @@ public final class RsyncMirror implements AutoCloseable {
             t.failures = 0;
             schedule(t);
             return;
+        }
+        if (!full && LocalRenames.isLocal(t.target)) {
+            for (String[] r : LocalRenames.apply(t.listBase(), t.target, sent)) {
+                observer.renamed(rule, t.target, r[0], r[1]);
+            }
         }
         SpawnRequest request = SpawnRequest.command(argv)
                 .stdio(full ? SpawnRequest.Stdio.CAPTURE : SpawnRequest.Stdio.STDIN_PIPE)

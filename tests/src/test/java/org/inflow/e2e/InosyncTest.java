@@ -316,4 +316,25 @@ class InosyncTest {
             }
         }
     }
+
+    @Test
+    void aRenamedDirectoryIsRenamedOnALocalDestinationNotSentAgain() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        write(src.resolve("big dir/data"), "x".repeat(1 << 20));
+        write(src.resolve("big dir/sub/more"), "y".repeat(1 << 16));
+        Path mirror = Files.createDirectory(tmp.resolve("mirror"));
+        Path cfg = config("wpath = " + py(src.toString()) + "\nrnodes = [" + py(mirror.toString()) + "]\nedelay = 0.2\n");
+        try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "-v", "-c", cfg.toString())) {
+            d.await("resuming normal operations");
+            Path out = mirror.resolve("src");
+            PyDaemonProcess.awaitSame(src, out);
+            Object before = Files.getAttribute(out.resolve("big dir/data"), "unix:ino");
+            Files.move(src.resolve("big dir"), src.resolve("renamed dir"));
+            PyDaemonProcess.awaitSame(src, out);
+            d.await("renamed " + out.resolve("big dir") + " to " + out.resolve("renamed dir"));
+            // the same file, renamed with its directory: not a new copy
+            assertEquals(before, Files.getAttribute(out.resolve("renamed dir/data"), "unix:ino"));
+            assertEquals(0, d.stop());
+        }
+    }
 }

@@ -100,6 +100,12 @@ public final class InosyncCommand extends PyDaemon {
         }
 
         @Override
+        public void renamed(Rule r, byte[] target, String from, String to) {
+            log.log(LogSink.INFO, "renamed " + from + " to " + to + " (a rename in " + text(config.wpath())
+                    + "; rsync checks the result)");
+        }
+
+        @Override
         public void retrying(Rule r, byte[] target, String why, long delayMillis) {
             log.log(LogSink.ERR, "rsync to " + text(target) + " failed (" + why + "); its changes are kept and sent"
                     + " again in " + (delayMillis / 1000.0) + " s");
