@@ -26,7 +26,9 @@ abstract class PyDaemon {
     static final String VERSION = "inflow 0.1.0";
 
     protected final String prog;
-    protected final DaemonLog log = new DaemonLog();
+    private final DaemonLog daemonLog = new DaemonLog();
+    /** As inosync did: debug messages only with -v, in syslog too. */
+    protected final LogSink log = this::logFiltered;
     protected PyDaemonOptions options;
     protected RuleHost host;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -49,6 +51,12 @@ abstract class PyDaemon {
     abstract void install(boolean first) throws IOException;
 
     abstract List<String> warnings();
+
+    private void logFiltered(int priority, String message) {
+        if (priority < LogSink.DEBUG || options != null && options.verbose) {
+            daemonLog.log(priority, message);
+        }
+    }
 
     final int run(String[] args) {
         try {
@@ -77,10 +85,10 @@ abstract class PyDaemon {
                 return 1;
             }
         }
-        log.toSyslog(prog, Posix.LOG_PID, DaemonLog.LOG_DAEMON);
-        log.toStderr(System.err, options.verbose ? LogSink.DEBUG : LogSink.INFO);
-        log.stderrFormat((p, m) -> prog + ": " + m);
-        log.captureJavaLogging();
+        daemonLog.toSyslog(prog, Posix.LOG_PID, DaemonLog.LOG_DAEMON);
+        daemonLog.toStderr(System.err, options.verbose ? LogSink.DEBUG : LogSink.INFO);
+        daemonLog.stderrFormat((p, m) -> prog + ": " + m);
+        daemonLog.captureJavaLogging();
         int status = serve();
         Detach.exiting(status);
         return status;
