@@ -245,7 +245,8 @@ public final class RsyncMirror implements AutoCloseable {
         t.runningFull = full;
         t.sending = sent;
         if (!full) {
-            listWriters.execute(() -> writeList(child, sent));
+            byte[] base = t.listBase();
+            listWriters.execute(() -> writeList(child, base, sent));
         }
         child.onExit().whenComplete((exit, error) -> {
             try {
@@ -284,17 +285,25 @@ public final class RsyncMirror implements AutoCloseable {
     private void failed(RsyncTarget t, boolean full, LinkedHashSet<String> sent, String why) {
         t.restore(full, sent);
         t.failures++;
+        if (!full && t.failures >= 3) {
+            // a list rsync keeps refusing (or a destination down for long): a full run settles both
+            t.wantFull();
+        }
         long delay = Math.min(LAST_RETRY_NANOS, FIRST_RETRY_NANOS << Math.min(t.failures - 1, 10));
         t.retryAtNanos = System.nanoTime() + delay;
         observer.retrying(t.rule, t.target, why, TimeUnit.NANOSECONDS.toMillis(delay));
         schedule(t);
     }
 
-    private static void writeList(ChildHandle child, LinkedHashSet<String> paths) {
+    private static void writeList(ChildHandle child, byte[] base, LinkedHashSet<String> paths) {
+        ListedAncestors ancestors = new ListedAncestors(base);
         try (OutputStream in = child.stdin()) {
             byte[] buf = new byte[1 << 16];
             int n = 0;
             for (String p : paths) {
+                if (ancestors.belowNonDirectory(p)) {
+                    continue; // its ancestor is listed itself and replaces it; rsync would fail on it
+                }
                 byte[] b = p.getBytes(StandardCharsets.ISO_8859_1);
                 if (n + b.length + 1 > buf.length) {
                     in.write(buf, 0, n);

@@ -80,7 +80,8 @@ class InosyncTest {
             PyDaemonProcess.awaitSame(src, m1);
             PyDaemonProcess.awaitSame(src, m2);
 
-            // a second wave on what the first created
+            // a second wave on what the first created; a directory becomes a file of its name
+            WatchTestKit.sh(src, "rm -r 'd1 moved' && echo now-a-file > 'd1 moved'");
             Files.move(src.resolve("n"), src.resolve("n2"));
             write(src.resolve("n2/o/p/deeper"), "x");
             Files.delete(src.resolve("renamed & $HOME"));
@@ -90,6 +91,7 @@ class InosyncTest {
             assertFalse(Files.exists(tmp.resolve("PWNED")));
             assertFalse(Files.exists(Path.of("PWNED")));
             List<String> log = d.lines();
+            assertFalse(log.stream().anyMatch(l -> l.contains("failed")), log.toString());
             assertEquals(2, log.stream().filter(l -> l.contains("full synchronization to")).count(), log.toString());
             assertTrue(listed(log) > 0, log.toString());
             assertEquals(0, d.stop());
@@ -334,6 +336,81 @@ class InosyncTest {
             d.await("renamed " + out.resolve("big dir") + " to " + out.resolve("renamed dir"));
             // the same file, renamed with its directory: not a new copy
             assertEquals(before, Files.getAttribute(out.resolve("renamed dir/data"), "unix:ino"));
+            assertEquals(0, d.stop());
+        }
+    }
+
+    /** Random creates, writes, deletes, renames and type changes, as fast as they come. */
+    @Test
+    void afterAStormOfChangesEveryMirrorIsTheSource() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        Path m1 = Files.createDirectory(tmp.resolve("m1"));
+        Path m2 = Files.createDirectory(tmp.resolve("m2"));
+        Path cfg = config("wpath = " + py(src + "/") + "\nrnodes = [" + py(m1 + "/") + ", " + py(m2 + "/")
+                + "]\nedelay = 0.3\n");
+        long seed = Long.getLong("storm.seed", System.nanoTime());
+        java.util.Random rnd = new java.util.Random(seed);
+        try (PyDaemonProcess d = PyDaemonProcess.start("inosync", "-c", cfg.toString())) {
+            d.await("resuming normal operations");
+            List<Path> dirs = new java.util.ArrayList<>(List.of(src));
+            List<Path> files = new java.util.ArrayList<>();
+            for (int op = 0; op < 3000; op++) {
+                Path dir = dirs.get(rnd.nextInt(dirs.size()));
+                if (!Files.isDirectory(dir)) {
+                    dirs.remove(dir);
+                    continue;
+                }
+                String name = "n" + rnd.nextInt(40) + (rnd.nextInt(8) == 0 ? " $(x);'" : "");
+                Path p = dir.resolve(name);
+                try {
+                    switch (rnd.nextInt(10)) {
+                        case 0:
+                        case 1:
+                            Files.createDirectories(p);
+                            dirs.add(p);
+                            break;
+                        case 2:
+                        case 3:
+                        case 4:
+                            Files.writeString(p, "v" + op);
+                            files.add(p);
+                            break;
+                        case 5:
+                            if (!files.isEmpty()) {
+                                Files.deleteIfExists(files.remove(rnd.nextInt(files.size())));
+                            }
+                            break;
+                        case 6:
+                            if (dirs.size() > 1) {
+                                Path gone = dirs.remove(1 + rnd.nextInt(dirs.size() - 1));
+                                WatchTestKit.sh(src, "rm -rf -- \"$1\"", gone.toString());
+                            }
+                            break;
+                        case 7:
+                        case 8:
+                            if (dirs.size() > 1) {
+                                Path from = dirs.get(1 + rnd.nextInt(dirs.size() - 1));
+                                if (!p.startsWith(from)) {
+                                    Files.move(from, p);
+                                    dirs.add(p);
+                                }
+                            }
+                            break;
+                        default:
+                            if (!files.isEmpty()) {
+                                Files.move(files.get(rnd.nextInt(files.size())), p);
+                                files.add(p);
+                            }
+                            break;
+                    }
+                } catch (java.io.IOException taken) {
+                    // the name is taken by another kind, or something moved away: the storm goes on
+                }
+            }
+            PyDaemonProcess.awaitSame(src, m1);
+            PyDaemonProcess.awaitSame(src, m2);
+            System.out.println("storm seed " + seed + " (rerun: -Dstorm.seed=" + seed + "): " + d.lines().stream()
+                    .filter(l -> l.contains("failed")).count() + " failed runs");
             assertEquals(0, d.stop());
         }
     }
