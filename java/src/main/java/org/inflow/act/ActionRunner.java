@@ -54,6 +54,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
      * is refused and stays with the coalescer, so memory stays bounded under any flood.
      */
     private final ThreadPoolExecutor starters;
+    /** Runs the rsync actions: per destination state the per-job path here does not have. */
+    private final RsyncMirror mirror;
 
     /**
      * @param maxRunning     children at once over all rules (0: no cap beyond each rule's own)
@@ -66,6 +68,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         this.onBusy = onBusy;
         this.batchSeparator = batchSeparator;
         this.listener = listener;
+        this.mirror = new RsyncMirror(spawner);
         // A child that does not read its batch must not stall the coalescer's thread.
         this.stdinWriters = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "inflow-stdin");
@@ -97,9 +100,16 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         return running.get();
     }
 
+    public RsyncMirror mirror() {
+        return mirror;
+    }
+
     @Override
     public synchronized boolean offer(Job job) {
         Rule rule = job.rule();
+        if (rule.action() instanceof ActionSpec.RsyncBatch) {
+            return mirror.offer(job);
+        }
         RuleState s = states.computeIfAbsent(rule, r -> new RuleState());
         if (rule.oneshot() && s.fired) {
             return true;
@@ -248,6 +258,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     @Override
     public void close() {
+        mirror.close();
         starters.shutdownNow();
         stdinWriters.shutdownNow();
     }

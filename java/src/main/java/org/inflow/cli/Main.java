@@ -1,6 +1,8 @@
 package org.inflow.cli;
 
 import picocli.CommandLine;
+import org.inflow.cli.pyconf.InorunCommand;
+import org.inflow.cli.pyconf.InosyncCommand;
 import picocli.CommandLine.Command;
 
 /** The inflow command: one front door per tool it replaces. */
@@ -13,6 +15,11 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args) {
+        // inosync and inorun read their options as Python's optparse did: their own parser
+        if (args.length > 0 && (args[0].equals("inosync") || args[0].equals("inorun"))) {
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            return args[0].equals("inosync") ? InosyncCommand.main(rest) : InorunCommand.main(rest);
+        }
         WatchCommand watch = new WatchCommand();
         // `watch … PATH… -- CMD ARGS…`: what follows the first "--" is the command, whose own
         // options must not be read as ours.

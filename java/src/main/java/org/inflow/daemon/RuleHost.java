@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.inflow.act.ActionRunner;
 import org.inflow.act.Coalescer;
 import org.inflow.act.NativeSpawner;
+import org.inflow.act.RsyncMirror;
 import org.inflow.kernel.Abi;
 import org.inflow.kernel.InotifyMask;
 import org.inflow.pipeline.EventPipeline;
@@ -59,8 +60,14 @@ public final class RuleHost implements AutoCloseable {
      */
     public synchronized void install(String source, List<Rule> rules) {
         List<Bound> next = new ArrayList<>(rules.size());
+        // Rules of a source that watch one tree for different events share one engine root with
+        // the union of their events: two roots on one directory would fight over its watch.
+        Map<RootKey, Integer> union = new HashMap<>();
         for (Rule rule : rules) {
-            RootKey key = RootKey.of(rule);
+            union.merge(RootKey.of(rule, 0), rule.mask() & InotifyMask.IN_ALL_EVENTS, (a, b) -> a | b);
+        }
+        for (Rule rule : rules) {
+            RootKey key = RootKey.of(rule, union.get(RootKey.of(rule, 0)));
             EngineRoot root = roots.get(key);
             if (root == null) {
                 int id;
@@ -125,6 +132,11 @@ public final class RuleHost implements AutoCloseable {
             }
             relay.awaitChange(Math.min(left, 100_000_000L));
         }
+    }
+
+    /** The rsync rules' destinations: their first full run ({@code resync}) and pretend mode. */
+    public RsyncMirror mirror() {
+        return runner.mirror();
     }
 
     /** Children now running. */
@@ -199,9 +211,9 @@ public final class RuleHost implements AutoCloseable {
             this.opts = opts;
         }
 
-        static RootKey of(Rule r) {
+        static RootKey of(Rule r, int mask) {
             int opts = (r.waitMissing() ? Abi.ROOT_WAIT_MISSING : 0) | (r.followRoot() ? 0 : Abi.ROOT_NOFOLLOW);
-            return new RootKey(r.root(), r.maxDepth(), r.mask() & InotifyMask.IN_ALL_EVENTS, r.watchExclude(), opts);
+            return new RootKey(r.root(), r.maxDepth(), mask, r.watchExclude(), opts);
         }
 
         @Override

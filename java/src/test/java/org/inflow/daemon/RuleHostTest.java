@@ -90,6 +90,27 @@ class RuleHostTest {
     }
 
     @Test
+    void rulesOfOneSourceForDifferentEventsOnOneTreeAllFire() throws Exception {
+        Recorder w = new Recorder("w");
+        Recorder d = new Recorder("d");
+        Rule deleted = Rule.builder(dir.toString()).mask(InotifyMask.IN_DELETE)
+                .action(ActionSpec.argv(List.of(Template.of("/bin/echo"), Template.of("gone"),
+                        Template.builder().field(Template.Source.NAME).build())))
+                .stdio(StdioPolicy.LOG_LINES).reporter(d).build();
+        try (RuleHost host = new RuleHost(0)) {
+            host.install("t", List.of(echo(w, "written"), deleted));
+            host.start();
+            assertTrue(host.awaitSettled(10_000));
+            assertEquals("ready w", w.next());
+            assertEquals("ready d", d.next());
+            Files.writeString(dir.resolve("f"), "x");
+            assertEquals("out w written f", w.next());
+            Files.delete(dir.resolve("f"));
+            assertEquals("out d gone f", d.next());
+        }
+    }
+
+    @Test
     void missingRootIsReportedAndOthersRun() throws Exception {
         Recorder a = new Recorder("a");
         Recorder m = new Recorder("m");
