@@ -46,6 +46,8 @@ static void run_commands(engine *e)
         command *next = rev->next;
         if (rev->remove)
             uninstall_root(e, rev->id);
+        else if (rev->update)
+            update_root(e, rev->id, rev->mask, rev->max_depth);
         else
             install_root(e, rev->r);
         free(rev);
@@ -133,6 +135,20 @@ int engine_remove_root(engine *e, int id)
         return -1;
     c->remove = 1;
     c->id = id;
+    post(e, c);
+    return 0;
+}
+
+
+int engine_update_root(engine *e, int id, uint32_t mask, int max_depth)
+{
+    command *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    c->update = 1;
+    c->id = id;
+    c->mask = mask;
+    c->max_depth = max_depth;
     post(e, c);
     return 0;
 }
@@ -230,7 +246,7 @@ void engine_free(engine *e)
     command *c = e->commands;
     while (c) {
         command *next = c->next;
-        if (!c->remove)
+        if (!c->remove && !c->update)
             free_root(c->r);
         free(c);
         c = next;

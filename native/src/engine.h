@@ -31,6 +31,11 @@ void engine_free(engine *e);
 int engine_add_root(engine *e, const char *path, size_t len, uint32_t mask, int max_depth,
                     const char *exclude, const char *include, int opts, char *msg, size_t msg_cap);
 int engine_remove_root(engine *e, int id);
+/* Widens a root: more events and/or more levels. Rules of several sources on one directory share
+ * one root (two roots on one directory would fight over its watch), so a rule that wants more
+ * than the root gives grows it. Levels newly in reach are listed without events, as a root's
+ * initial crawl is; nothing is narrowed. */
+int engine_update_root(engine *e, int id, uint32_t mask, int max_depth);
 
 /* Runs until engine_stop; returns 0, or an errno if polling itself failed. */
 int engine_run(engine *e);

@@ -76,8 +76,11 @@ typedef struct crawl_item {
 typedef struct command {
     struct command *next;
     int remove;
+    int update;
     root *r;                  /* add */
-    int id;                   /* remove */
+    int id;                   /* remove, update */
+    uint32_t mask;            /* update */
+    int max_depth;            /* update */
 } command;
 
 struct engine {
@@ -204,6 +207,8 @@ void anchor_event(engine *e, root *r, const struct inotify_event *ev);
 void free_root(root *r);
 void install_root(engine *e, root *r);
 void uninstall_root(engine *e, int id);
+void update_root(engine *e, int id, uint32_t mask, int max_depth);
+uint32_t watch_mask(const root *r, const node *n);
 
 /* rescan.c */
 void engine_schedule_rescan(engine *e);

@@ -153,6 +153,13 @@ static void j_remove_root(JNIEnv *env, jclass cls, jlong ptr, jint id)
     engine_remove_root(((handle *)(intptr_t)ptr)->e, id);
 }
 
+static void j_update_root(JNIEnv *env, jclass cls, jlong ptr, jint id, jint mask, jint max_depth)
+{
+    (void)env;
+    (void)cls;
+    engine_update_root(((handle *)(intptr_t)ptr)->e, id, (uint32_t)mask, max_depth);
+}
+
 static void j_start(JNIEnv *env, jclass cls, jlong ptr, jobject sink)
 {
     (void)cls;
@@ -212,6 +219,7 @@ static const JNINativeMethod methods[] = {
     { "buffer", "(JI)Ljava/nio/ByteBuffer;", (void *)j_buffer },
     { "addRoot", "(J[BIILjava/lang/String;Ljava/lang/String;I)I", (void *)j_add_root },
     { "removeRoot", "(JI)V", (void *)j_remove_root },
+    { "updateRoot", "(JIII)V", (void *)j_update_root },
     { "start", "(JLorg/inflow/kernel/BatchSink;)V", (void *)j_start },
     { "stop", "(J)V", (void *)j_stop },
     { "destroy", "(J)V", (void *)j_destroy },

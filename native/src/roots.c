@@ -277,3 +277,49 @@ void uninstall_root(engine *e, int id)
     }
     /* The root record stays (queued nodes and tombstones still name it); it is inert. */
 }
+
+
+struct widening {
+    engine *e;
+    root *r;
+    int top_depth;
+    int old_depth; /* -1: no new levels to list */
+};
+
+static void widen_one(tree *t, node *n, void *arg)
+{
+    struct widening *w = arg;
+    (void)t;
+    if (n->state != NODE_LIVE)
+        return;
+    if (n->wd >= 0) {
+        long len = node_path(w->e, n);
+        if (len >= 0) {
+            w->e->path[len] = 0;
+            int wd = inotify_add_watch(w->e->ifd, w->e->path, watch_mask(w->r, n));
+            if (wd >= 0 && wd != n->wd)
+                inotify_rm_watch(w->e->ifd, wd); /* replaced under us: its parent's events tell */
+        }
+    }
+    int depth = tree_depth(n) - w->top_depth;
+    if (w->old_depth >= 0 && depth == w->old_depth && !w->r->is_file)
+        enqueue(w->e, n, depth, CRAWL_INITIAL); /* its subdirectories are in reach now */
+}
+
+
+void update_root(engine *e, int id, uint32_t mask, int max_depth)
+{
+    if (id < 0 || id >= e->nroots || !e->roots[id] || !e->roots[id]->active)
+        return;
+    root *r = e->roots[id];
+    int old_depth = r->max_depth;
+    int deeper = old_depth >= 0 && (max_depth < 0 || max_depth > old_depth);
+    r->emit_mask |= mask;
+    if (deeper)
+        r->max_depth = max_depth;
+    r->kernel_mask = r->emit_mask | SELF_MASK | (r->max_depth != 0 ? TREE_MASK : 0);
+    if (!r->top)
+        return; /* waiting for its path: armed with the new mask when it appears */
+    struct widening w = { e, r, tree_depth(r->top), deeper ? old_depth : -1 };
+    tree_visit_postorder(&e->t, r->top, widen_one, &w);
+}

@@ -109,14 +109,22 @@ static int is_ancestor(const node *a, const node *n)
 }
 
 
-/* Watches n (whose path is in `path`). WATCH_GONE: it vanished or was replaced (its parent's
- * events say so); WATCH_FAILED: reported as unwatched, errno says why. */
-int watch_node(engine *e, root *r, node *n, const char *path)
+uint32_t watch_mask(const root *r, const node *n)
 {
     /* The root itself may be a symlink to a directory, as with inotifywait; nothing below it
      * is ever followed. */
     uint32_t follow = n == r->top && !(r->opts & INFLOW_ROOT_NOFOLLOW) ? 0 : IN_DONT_FOLLOW;
-    uint32_t mask = r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow;
+    if (r->is_file)
+        return r->emit_mask | SELF_MASK | ((r->opts & INFLOW_ROOT_NOFOLLOW) ? IN_DONT_FOLLOW : 0);
+    return r->kernel_mask | (DIR_FLAGS & ~IN_DONT_FOLLOW) | follow;
+}
+
+
+/* Watches n (whose path is in `path`). WATCH_GONE: it vanished or was replaced (its parent's
+ * events say so); WATCH_FAILED: reported as unwatched, errno says why. */
+int watch_node(engine *e, root *r, node *n, const char *path)
+{
+    uint32_t mask = watch_mask(r, n);
     int wd = inotify_add_watch(e->ifd, path, mask);
     node *stale = wd >= 0 ? tree_by_wd(&e->t, wd) : NULL;
     if (stale && stale != n && stale->state == NODE_LIVE && n != r->top && !is_ancestor(stale, n)) {

@@ -60,26 +60,34 @@ public final class RuleHost implements AutoCloseable {
      */
     public synchronized void install(String source, List<Rule> rules) {
         List<Bound> next = new ArrayList<>(rules.size());
-        // Rules of a source that watch one tree for different events share one engine root with
-        // the union of their events: two roots on one directory would fight over its watch.
-        Map<RootKey, Integer> union = new HashMap<>();
+        // Rules that watch one tree share one engine root with the union of their events and
+        // the deepest of their depths, whichever source they come from: two roots on one
+        // directory would fight over its watch. The matcher still gives each rule only its own
+        // events and levels.
+        Map<RootKey, int[]> wanted = new HashMap<>();
         for (Rule rule : rules) {
-            union.merge(RootKey.of(rule, 0), rule.mask() & InotifyMask.IN_ALL_EVENTS, (a, b) -> a | b);
+            int[] w = wanted.computeIfAbsent(RootKey.of(rule), k -> new int[] {0, 0});
+            w[0] |= rule.mask() & InotifyMask.IN_ALL_EVENTS;
+            w[1] = deeper(w[1], rule.maxDepth());
         }
         for (Rule rule : rules) {
-            RootKey key = RootKey.of(rule, union.get(RootKey.of(rule, 0)));
+            RootKey key = RootKey.of(rule);
+            int[] want = wanted.get(key);
             EngineRoot root = roots.get(key);
             if (root == null) {
                 int id;
                 try {
-                    id = pipeline.engine().addRoot(rule.root(), key.mask, rule.maxDepth(), rule.watchExclude(), null,
-                            key.opts);
+                    id = pipeline.engine().addRoot(rule.root(), want[0], want[1], rule.watchExclude(), null, key.opts);
                 } catch (IllegalArgumentException bad) {
                     rule.reporter().root(rule, RuleReporter.RootState.MISSING, rule.root(), bad.getMessage());
                     continue;
                 }
-                root = new EngineRoot(id);
+                root = new EngineRoot(id, want[0], want[1]);
                 roots.put(key, root);
+            } else if ((want[0] & ~root.mask) != 0 || deeper(root.depth, want[1]) != root.depth) {
+                root.mask |= want[0];
+                root.depth = deeper(root.depth, want[1]);
+                pipeline.engine().updateRoot(root.id, root.mask, root.depth);
             }
             root.refs++;
             next.add(new Bound(key, root.id, rule));
@@ -186,34 +194,39 @@ public final class RuleHost implements AutoCloseable {
         }
     }
 
+    /** The larger of two depths, -1 (unlimited) being the largest. */
+    private static int deeper(int a, int b) {
+        return a < 0 || b < 0 ? -1 : Math.max(a, b);
+    }
+
     private static final class EngineRoot {
         final int id;
+        int mask;
+        int depth;
         int refs;
 
-        EngineRoot(int id) {
+        EngineRoot(int id, int mask, int depth) {
             this.id = id;
+            this.mask = mask;
+            this.depth = depth;
         }
     }
 
-    /** What makes two rules' watches the same. */
+    /** What makes two rules watch the same tree: where, which subtrees are left out, how the root is found. */
     private static final class RootKey {
         final byte[] path;
-        final int depth;
-        final int mask;
         final String exclude;
         final int opts;
 
-        private RootKey(byte[] path, int depth, int mask, String exclude, int opts) {
+        private RootKey(byte[] path, String exclude, int opts) {
             this.path = path;
-            this.depth = depth;
-            this.mask = mask;
             this.exclude = exclude;
             this.opts = opts;
         }
 
-        static RootKey of(Rule r, int mask) {
+        static RootKey of(Rule r) {
             int opts = (r.waitMissing() ? Abi.ROOT_WAIT_MISSING : 0) | (r.followRoot() ? 0 : Abi.ROOT_NOFOLLOW);
-            return new RootKey(r.root(), r.maxDepth(), mask, r.watchExclude(), opts);
+            return new RootKey(r.root(), r.watchExclude(), opts);
         }
 
         @Override
@@ -222,13 +235,12 @@ public final class RuleHost implements AutoCloseable {
                 return false;
             }
             RootKey k = (RootKey) o;
-            return depth == k.depth && mask == k.mask && opts == k.opts && Arrays.equals(path, k.path)
-                    && Objects.equals(exclude, k.exclude);
+            return opts == k.opts && Arrays.equals(path, k.path) && Objects.equals(exclude, k.exclude);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(path) * 31 + Objects.hash(depth, mask, exclude, opts);
+            return Arrays.hashCode(path) * 31 + Objects.hash(exclude, opts);
         }
     }
 }

@@ -49,6 +49,14 @@ public final class NativeEngine implements AutoCloseable {
         removeRoot(handle, id);
     }
 
+    /**
+     * Widens a root to more events and/or more levels (-1: all); never narrows it. New levels
+     * are watched and listed without events, as the initial crawl is.
+     */
+    public void updateRoot(int id, int mask, int maxDepth) {
+        updateRoot(handle, id, mask, maxDepth);
+    }
+
     public void start(BatchSink sink) throws IOException {
         start(handle, sink);
     }
@@ -78,6 +86,8 @@ public final class NativeEngine implements AutoCloseable {
                                       String include, int opts);
 
     private static native void removeRoot(long handle, int id);
+
+    private static native void updateRoot(long handle, int id, int mask, int maxDepth);
 
     private static native void start(long handle, BatchSink sink) throws IOException;
 

@@ -111,6 +111,41 @@ class RuleHostTest {
     }
 
     @Test
+    void aLaterSourceWidensTheSharedRootToItsEventsAndDepth() throws Exception {
+        Files.createDirectories(dir.resolve("a/b"));
+        Recorder top = new Recorder("top");
+        Recorder deep = new Recorder("deep");
+        Rule deleted = Rule.builder(dir.toString()).mask(InotifyMask.IN_DELETE).recursive()
+                .action(ActionSpec.argv(List.of(Template.of("/bin/echo"), Template.of("gone"),
+                        Template.builder().field(Template.Source.RELATIVE_PATH).build())))
+                .stdio(StdioPolicy.LOG_LINES).reporter(deep).build();
+        try (RuleHost host = new RuleHost(0)) {
+            host.install("first", List.of(echo(top, "written"))); // depth 0, close-write only
+            host.start();
+            assertTrue(host.awaitSettled(10_000));
+            assertEquals("ready top", top.next());
+            host.install("second", List.of(deleted)); // every level, deletes
+            assertEquals("ready deep", deep.next());
+            // a/b existed before the second source came: it is watched now, without events
+            Path marker = dir.resolve("a/b/m");
+            for (int i = 0; i < 100; i++) {
+                Files.writeString(marker, "x");
+                Files.delete(marker);
+                String seen = deep.seen.poll(100, TimeUnit.MILLISECONDS);
+                if (seen != null) {
+                    assertEquals("out deep gone a/b/m", seen);
+                    break;
+                }
+                assertTrue(i < 99, "the deeper level never got watched");
+            }
+            Files.writeString(dir.resolve("f"), "x");
+            assertEquals("out top written f", top.next()); // the first source still runs
+            assertEquals("exit top 0", top.next());
+            assertEquals(null, top.seen.poll(200, TimeUnit.MILLISECONDS)); // and only at its depth
+        }
+    }
+
+    @Test
     void missingRootIsReportedAndOthersRun() throws Exception {
         Recorder a = new Recorder("a");
         Recorder m = new Recorder("m");
