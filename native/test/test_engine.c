@@ -255,6 +255,31 @@ int main(void)
     sync_marker();
     CHECK(stat_of(STAT_WATCHES) == 2);
 
+    /* widening a root: a shallow close-write root grows to every level and deletes; the
+     * level that was out of reach gets watched without events for what it already holds */
+    CHECK(system(fmt("mkdir -p %s/wide/a/b && touch %s/wide/a/b/old", outside, outside)) == 0);
+    int wide = engine_add_root(eng, fmt("%s/wide", outside), strlen(outside) + 5, IN_CLOSE_WRITE, 0, NULL, NULL, 0,
+                               msg, sizeof msg);
+    CHECK(wide > 0);
+    CHECK(wait_for(0, fmt("3 0 0 %s/wide/", outside)) >= 0);
+    long before = stat_of(STAT_WATCHES);
+    from = nlines;
+    CHECK(engine_update_root(eng, wide, IN_DELETE, -1) == 0);
+    int deleted = -1;
+    for (int i = 0; i < 200 && deleted < 0; i++) {
+        touch(fmt("%s/wide/a/b/new", outside));
+        unlink(fmt("%s/wide/a/b/new", outside));
+        usleep(10 * 1000);
+        pthread_mutex_lock(&lock);
+        for (int k = from; k < nlines; k++)
+            if (strstr(lines[k], fmt("1 0 200 %s/wide/a/b/new|", outside)))
+                deleted = k;
+        pthread_mutex_unlock(&lock);
+    }
+    CHECK(deleted >= 0);
+    CHECK(count_lines(from, nlines, "/wide/a/b/old|") == 0);
+    CHECK(stat_of(STAT_WATCHES) == before + 2);
+
     engine_stop(eng);
     pthread_join(th, NULL);
     engine_free(eng);
