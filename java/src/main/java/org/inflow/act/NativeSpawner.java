@@ -421,6 +421,9 @@ public final class NativeSpawner implements AutoCloseable {
             // Forget it before closing: the fd number may be reused at once.
             captures.remove(h.tag, h);
             reaperCloseOutput(reaper, c.fd);
+            if (c.sink != null) {
+                c.sink.closed();
+            }
             return;
         }
     }

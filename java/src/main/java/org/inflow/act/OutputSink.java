@@ -5,4 +5,8 @@ package org.inflow.act;
 public interface OutputSink {
     /** @param line reused after the call returns: copy what you keep */
     void line(int pid, byte[] line, int length);
+
+    /** The pipe reached end of file: every process holding it has closed it or exited. */
+    default void closed() {
+    }
 }

@@ -1,14 +1,20 @@
 package org.inflow.daemon;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import org.inflow.act.NativeSpawner;
+import org.inflow.act.OutputSink;
+import org.inflow.act.SpawnRequest;
 
 import org.inflow.kernel.Posix;
 
@@ -43,30 +49,43 @@ public final class Detach {
     public static int launch(PrintStream err) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(setsid());
-        cmd.add("-f");
+        cmd.add("-f"); // fork even when not a group leader: the copy must not be our child
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         List<String> argv = cmdline();
         cmd.addAll(argv.subList(1, argv.size()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put(ENV, "1");
-        Process p = pb.start();
-        int status = 1;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.equals(READY)) {
-                    return 0;
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put(ENV, "1");
+        // The pipe outlives setsid(1), which exits at once; a JDK Process would close it then,
+        // so the copy is started by our own spawner, whose capture reads the pipe to its end.
+        CompletableFuture<Integer> outcome = new CompletableFuture<>();
+        int[] exitStatus = {1};
+        OutputSink relay = new OutputSink() {
+            @Override
+            public void line(int pid, byte[] line, int length) {
+                String text = new String(line, 0, length, StandardCharsets.UTF_8);
+                if (text.equals(READY)) {
+                    outcome.complete(0);
+                } else if (text.startsWith(EXIT)) {
+                    exitStatus[0] = parseStatus(text.substring(EXIT.length()));
+                } else {
+                    err.println(text);
                 }
-                if (line.startsWith(EXIT)) {
-                    status = parseStatus(line.substring(EXIT.length()));
-                    continue;
-                }
-                err.println(line);
+            }
+
+            @Override
+            public void closed() {
+                outcome.complete(exitStatus[0]);
+            }
+        };
+        try (NativeSpawner spawner = new NativeSpawner()) {
+            spawner.spawn(SpawnRequest.command(cmd.toArray(new String[0])).env(env)
+                    .stdio(SpawnRequest.Stdio.CAPTURE).outputSink(relay).build());
+            try {
+                return outcome.get();
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause());
             }
         }
-        p.waitFor();
-        return status;
     }
 
     /** In the background copy: start-up is done; the launcher may exit 0; stdio goes to /dev/null. */
