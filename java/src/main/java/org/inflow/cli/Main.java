@@ -13,6 +13,13 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args) {
+        // incron's own option syntax (and quirks), not picocli's
+        if (args.length > 0 && args[0].equals("incrond")) {
+            return org.inflow.cli.incron.IncrondCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("incrontab")) {
+            return org.inflow.cli.incron.IncrontabCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         WatchCommand watch = new WatchCommand();
         // `watch … PATH… -- CMD ARGS…`: what follows the first "--" is the command, whose own
         // options must not be read as ours.
