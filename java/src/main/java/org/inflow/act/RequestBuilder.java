@@ -102,6 +102,11 @@ final class RequestBuilder {
                 quoting.feed(text, 0, text.length);
                 script.append(new String(text, StandardCharsets.ISO_8859_1));
             } else {
+                if (quoting.danglingBackslash()) {
+                    script.setLength(script.length() - 1);
+                } else if (quoting.danglingDollar()) {
+                    script.insert(script.length() - 1, '\\');
+                }
                 script.append(quoting.reference(++n));
             }
         }

@@ -27,6 +27,8 @@ final class ShellQuoteContext {
     private boolean escaped;
     /** The previous byte outside quotes, to tell a '#' that starts a comment from one inside a word. */
     private int previous = '\n';
+    /** The text so far ends with a '$' that would join the reference after it (as $$, $"..."). */
+    private boolean danglingDollar;
 
     ShellQuoteContext() {
         stack[0] = UNQUOTED;
@@ -53,6 +55,9 @@ final class ShellQuoteContext {
 
     /** Follows `n` bytes of literal script text. */
     void feed(byte[] text, int from, int n) {
+        if (n > 0) {
+            danglingDollar = false;
+        }
         for (int i = from; i < from + n; i++) {
             int c = text[i] & 0xff;
             int next = i + 1 < from + n ? text[i + 1] & 0xff : -1;
@@ -86,6 +91,8 @@ final class ShellQuoteContext {
                         pop();
                     } else if (c == '`') {
                         push(BACKTICK);
+                    } else if (c == '$' && next == -1) {
+                        danglingDollar = true;
                     } else if (c == '$' && next == '(') {
                         push(COMMAND_SUB);
                         i++;
@@ -129,6 +136,10 @@ final class ShellQuoteContext {
                 }
                 return i;
             case '$':
+                if (next == -1) {
+                    danglingDollar = true;
+                    return i;
+                }
                 if (next == '\'') {
                     push(DOLLAR_SINGLE);
                     return i + 1;
@@ -168,14 +179,29 @@ final class ShellQuoteContext {
     }
 
     /**
+     * True when the text so far ends with a bare '$' that the reference would join: the caller
+     * escapes it, so it stays a literal '$' before the value instead of naming a variable.
+     */
+    boolean danglingDollar() {
+        return danglingDollar;
+    }
+
+    /**
+     * True when the text so far ends with a backslash that would escape the reference's first
+     * byte: the caller drops it (it could only have escaped a byte of the value, which is data).
+     */
+    boolean danglingBackslash() {
+        return escaped;
+    }
+
+    /**
      * Script text that stands for positional parameter `n` here. Unquoted: `${n:+"${n}"}`, one
      * word, or none when empty. Inside '...' the quote is closed, the quoted reference put in,
      * and the quote reopened; inside "..." a bare reference.
      */
     String reference(int n) {
-        // A backslash right before the field escapes the reference's first byte, which stays
-        // literal text: odd output, but the value is still only data.
         escaped = false;
+        danglingDollar = false;
         previous = 'a';
         switch (top()) {
             case SINGLE:

@@ -44,6 +44,9 @@ class ShellQuoteContextTest {
         {"printf '[%s]' \"${UNSET_VAR_X:-", "}\"", "", ""},
         {"x=$(printf '<%s>' ", "); printf '[%s]' \"$x\"", "<", ">"},
         {"printf '[%s]' \"$(echo \"$(printf '<%s>' ", ")\")\"", "<", ">"},
+        {"printf '[%s]' $", "", "$", ""},
+        {"printf '[%s]' \"$", "\"", "$", ""},
+        {"printf '[%s]' \\", "", "", ""},
     };
 
     @Test
