@@ -28,7 +28,19 @@ public final class IncronCommand {
         }
     }
 
+    /** Without an entry mask: `$%`/`$&` show every bit of the event. */
     public static Compiled compile(byte[] command) {
+        return compile(command, -1);
+    }
+
+    /**
+     * @param entryMask the entry's event bits: `$%` and `$&` show only those (and the flags
+     *                  IN_ISDIR, IN_Q_OVERFLOW), as incron's kernel watch would have reported,
+     *                  even when one job carries more (a file found complete in a new directory)
+     */
+    public static Compiled compile(byte[] command, int entryMask) {
+        int shown = entryMask | IncronMask.IN_ISDIR | IncronMask.IN_Q_OVERFLOW | IncronMask.IN_UNMOUNT
+                | IncronMask.IN_IGNORED;
         Template.Builder t = Template.builder();
         List<String> dropped = new ArrayList<>();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -56,11 +68,11 @@ public final class IncronCommand {
                     break;
                 case '%':
                     flush(t, text);
-                    t.mask(IncronMask::format);
+                    t.mask(m -> IncronMask.format(m & shown));
                     break;
                 case '&':
                     flush(t, text);
-                    t.mask(IncronCommand::decimal);
+                    t.mask(m -> decimal(m & shown));
                     break;
                 default:
                     dropped.add("$" + (char) (c & 0xff));

@@ -79,7 +79,7 @@ public final class IncronRules {
     public static Rule compile(IncronEntry e, byte[] root, String origin, Owner owner, byte[] cwd,
                                RuleReporter reporter) {
         IncronMask.Parsed m = e.mask();
-        IncronCommand.Compiled cmd = IncronCommand.compile(e.command());
+        IncronCommand.Compiled cmd = IncronCommand.compile(e.command(), m.bits & EVENT_BITS);
         Rule.Builder b = Rule.builder(root)
                 .origin(origin)
                 .mask(m.bits & EVENT_BITS)
