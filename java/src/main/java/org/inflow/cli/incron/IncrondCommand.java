@@ -164,8 +164,9 @@ public final class IncrondCommand {
             Signals.on("TERM", n -> stop.countDown());
             Signals.on("INT", n -> stop.countDown());
             Signals.on("HUP", n -> new Thread(tables::reloadAll, "incron-hup").start());
-            host.start();
+            // installed before the engine starts, so no root's first report comes before its rule
             tables.loadAll();
+            host.start();
             try (IncronTableWatch watch = new IncronTableWatch(config.systemTableDir(), config.userTableDir(),
                     new IncronTableWatch.Listener() {
                         @Override
