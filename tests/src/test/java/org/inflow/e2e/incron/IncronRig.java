@@ -75,8 +75,9 @@ final class IncronRig implements AutoCloseable {
     }
 
     IncronRig start() throws IOException, InterruptedException {
+        int before = count("ready to process filesystem events");
         process = launch("-n", "-f", conf.toString());
-        awaitLog("ready to process filesystem events");
+        awaitLog("ready to process filesystem events", before + 1);
         return this;
     }
 
@@ -87,8 +88,8 @@ final class IncronRig implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
-        p.getOutputStream().close();
         Thread t = new Thread(() -> read(p.getErrorStream()), "incrond-stderr");
         t.setDaemon(true);
         t.start();
