@@ -114,6 +114,11 @@ public final class IncronTable {
             return;
         }
         seen.put(key, no);
+        List<String> dropped = IncronCommand.compile(command).droppedDollars;
+        if (!dropped.isEmpty()) {
+            problems.add(new IncronProblem(file, no, IncronProblem.Severity.NOTICE, String.join(" ", dropped)
+                    + ": incron drops the '$' of anything but $$ $@ $# $% $& (write $$ for a '$' the shell sees)"));
+        }
         entries.add(new IncronEntry(no, pathBytes, maskField, mask, command));
     }
 
