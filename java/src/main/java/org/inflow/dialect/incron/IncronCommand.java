@@ -39,6 +39,14 @@ public final class IncronCommand {
      *                  even when one job carries more (a file found complete in a new directory)
      */
     public static Compiled compile(byte[] command, int entryMask) {
+        return compile(command, entryMask, false);
+    }
+
+    /**
+     * @param globEntry the entry's path has a '*': as in incron, whose matches are watched one by
+     *                  one, `$@` is the matched file's path and `$#` is empty
+     */
+    public static Compiled compile(byte[] command, int entryMask, boolean globEntry) {
         int shown = entryMask | IncronMask.IN_ISDIR | IncronMask.IN_Q_OVERFLOW | IncronMask.IN_UNMOUNT
                 | IncronMask.IN_IGNORED;
         Template.Builder t = Template.builder();
@@ -60,11 +68,13 @@ public final class IncronCommand {
                     break;
                 case '@':
                     flush(t, text);
-                    t.field(Template.Source.DIR);
+                    t.field(globEntry ? Template.Source.PATH : Template.Source.DIR);
                     break;
                 case '#':
-                    flush(t, text);
-                    t.field(Template.Source.NAME);
+                    if (!globEntry) {
+                        flush(t, text);
+                        t.field(Template.Source.NAME);
+                    }
                     break;
                 case '%':
                     flush(t, text);

@@ -10,6 +10,7 @@ import org.inflow.rules.CwdPolicy;
 import org.inflow.rules.DotPolicy;
 import org.inflow.rules.EnvPolicy;
 import org.inflow.rules.Grouping;
+import org.inflow.rules.PathFilter;
 import org.inflow.rules.Rule;
 import org.inflow.rules.RuleReporter;
 import org.inflow.rules.StdioPolicy;
@@ -79,8 +80,15 @@ public final class IncronRules {
     public static Rule compile(IncronEntry e, byte[] root, String origin, Owner owner, byte[] cwd,
                                RuleReporter reporter) {
         IncronMask.Parsed m = e.mask();
-        IncronCommand.Compiled cmd = IncronCommand.compile(e.command(), m.bits & EVENT_BITS);
-        Rule.Builder b = Rule.builder(root)
+        int star = indexOf(root, (byte) '*');
+        int lastSlash = lastIndexOf(root, (byte) '/');
+        boolean glob = star >= 0;
+        if (glob && (star < lastSlash || lastSlash < 0)) {
+            throw new IllegalArgumentException("a '*' is supported in the last component of a path only");
+        }
+        IncronCommand.Compiled cmd = IncronCommand.compile(e.command(), m.bits & EVENT_BITS, glob);
+        byte[] watched = glob ? java.util.Arrays.copyOf(root, Math.max(1, lastSlash)) : root;
+        Rule.Builder b = Rule.builder(watched)
                 .origin(origin)
                 .mask(m.bits & EVENT_BITS)
                 .maxDepth(m.recursive ? Rule.UNLIMITED_DEPTH : 0)
@@ -97,13 +105,39 @@ public final class IncronRules {
                 .followRoot((m.bits & IncronMask.IN_DONT_FOLLOW) == 0)
                 .waitMissing(true)
                 .reporter(reporter);
-        if (m.recursive && !m.dotdirs) {
+        if (glob) {
+            // incron watched the matches found at load; here the directory is watched and names
+            // are matched as they come, so later matches count too (dot names only with dotdirs)
+            PathFilter names = PathFilter.glob(java.util.Arrays.copyOfRange(root, lastSlash + 1, root.length), false);
+            if (!m.dotdirs) {
+                names = PathFilter.allOf(names, PathFilter.glob(".*", false).negate());
+            }
+            b.names(names).maxDepth(0);
+        } else if (m.recursive && !m.dotdirs) {
             String dots = dotDirsBelow(root);
             if (dots != null) {
                 b.watchExclude(dots);
             }
         }
         return b.build();
+    }
+
+    private static int indexOf(byte[] b, byte c) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] b, byte c) {
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

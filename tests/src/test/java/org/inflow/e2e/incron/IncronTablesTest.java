@@ -32,6 +32,8 @@ class IncronTablesTest {
             Path num = Files.createDirectories(rig.dir.resolve("num"));
             Path sub = Files.createDirectories(num.resolve("sub"));
             Path bogus = Files.createDirectories(rig.dir.resolve("bogus"));
+            Path g = Files.createDirectories(rig.dir.resolve("g"));
+            Files.writeString(g.resolve("old.txt"), "");
             String h = rig.handler.toString();
             String longArg = "L".repeat(1100);
             String table = "# a comment with words in it\n"
@@ -48,7 +50,8 @@ class IncronTablesTest {
                     + bogus + " IN_CREATE,IN_BOGUS " + h + " bogus $#\n"            // line 12
                     + q + " IN_CREATE " + h + " long " + longArg + " $#\n"          // line 13
                     + rig.dir.resolve("nonexistent") + " IN_CREATE " + h + " ne $#\n" // line 14
-                    + rig.dir.resolve("$(id>INJ)") + " IN_CREATE " + h + " inj $#\n"; // line 15
+                    + rig.dir.resolve("$(id>INJ)") + " IN_CREATE " + h + " inj $#\n"  // line 15
+                    + g + "/*.txt IN_CLOSE_WRITE " + h + " glob $@ $#\n";              // line 16: glob
             rig.table("t", table);
             rig.start();
             String t = rig.sys.resolve("t").toString();
@@ -76,6 +79,13 @@ class IncronTablesTest {
             rig.await("argc=2[bogus][e]");
             Files.createFile(q.resolve("f"));
             rig.await("argc=3[long][" + longArg + "][f]");
+            // row 34: a glob entry: $@ is the matching file, $# empty (incron's values); files
+            // made later match too, other names do not
+            Files.writeString(g.resolve("old.txt"), "x");
+            Files.writeString(g.resolve("new.txt"), "x");
+            Files.writeString(g.resolve("other.dat"), "x");
+            rig.await("argc=2[glob][" + g.resolve("old.txt") + "]");
+            rig.await("argc=2[glob][" + g.resolve("new.txt") + "]");
             // row 29: the missing path is watched for and used once it exists
             Path ne = Files.createDirectory(rig.dir.resolve("nonexistent"));
             rig.awaitLog("nonexistent appeared: watching it");
@@ -83,7 +93,8 @@ class IncronTablesTest {
             rig.await("argc=2[ne][g]");
             rig.sync();
             for (String r : rig.runs()) {
-                assertFalse(r.startsWith("argc=2[dup]") || r.startsWith("argc=2[hex]") || r.startsWith("argc=2[bad]"), r);
+                assertFalse(r.startsWith("argc=2[dup]") || r.startsWith("argc=2[hex]") || r.startsWith("argc=2[bad]")
+                        || r.contains("other.dat"), r);
             }
             // row 38: a table path is never shell code
             assertFalse(Files.exists(rig.dir.resolve("INJ")), "a table path ran as shell code");
