@@ -104,6 +104,9 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         if (rule.oneshot() && s.fired) {
             return true;
         }
+        if (job.overflow() && !rule.overflowRuns()) {
+            return true;
+        }
         if (rule.noLoop() && causedByOwnRun(s, job)) {
             return true; // the rule's own child made these changes
         }
