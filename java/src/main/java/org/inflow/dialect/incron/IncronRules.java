@@ -104,6 +104,7 @@ public final class IncronRules {
                 .oneshot((m.bits & IncronMask.IN_ONESHOT) != 0)
                 .followRoot((m.bits & IncronMask.IN_DONT_FOLLOW) == 0)
                 .waitMissing(true)
+                .overflowRuns((m.bits & IncronMask.IN_Q_OVERFLOW) != 0)
                 .reporter(reporter);
         if (glob) {
             // incron watched the matches found at load; here the directory is watched and names
