@@ -33,6 +33,8 @@ final class IncronRig implements AutoCloseable {
     final Path log;
     final Path syncDir;
     Process process;
+    /** Added to the daemon's environment (e.g. INFLOW_JAVA_OPTS). */
+    final java.util.Map<String, String> env = new java.util.HashMap<>();
     private final StringBuffer stderr = new StringBuffer();
 
     IncronRig(Path dir) throws IOException {
@@ -87,6 +89,7 @@ final class IncronRig implements AutoCloseable {
         cmd.add(home().resolve("bin/incrond").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(env);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
