@@ -193,9 +193,17 @@ final class IncronTableSet {
         }
         IncronRunReporter reporter = new IncronRunReporter(log, tag, table);
         List<Rule> rules = new ArrayList<>();
+        IncronUsers.User owner2 = kind == Kind.USER ? IncronUsers.byName(name).orElse(null) : null;
         for (IncronEntry e : t.entries()) {
             String origin = file + ":" + e.line();
             byte[] root = absolute(e.path());
+            if (owner2 != null && owner2.uid != 0 && daemonUid == 0 && !readableBy(owner2, root)) {
+                // incron watched anyway and dropped the events; a watch made with root's rights
+                // would tell the user names he may not list, so the line is not used at all
+                log.log(LogSink.WARNING, origin + ": access denied on " + new String(root, StandardCharsets.UTF_8)
+                        + " for user " + name + ": line ignored");
+                continue;
+            }
             if ((e.mask().bits & IncronMask.IN_ONLYDIR) != 0) {
                 Path p = Path.of(new String(root, StandardCharsets.UTF_8));
                 if (Files.exists(p) && !Files.isDirectory(p)) {
@@ -216,6 +224,27 @@ final class IncronTableSet {
         host.install(src, rules);
         loaded.put(src, text);
         log.log(LogSink.INFO, table + ": " + rules.size() + " entr" + (rules.size() == 1 ? "y" : "ies") + " active");
+    }
+
+    /** Whether the user may read (and, for a directory, search) the path: asked as that user. */
+    private static boolean readableBy(IncronUsers.User u, byte[] path) {
+        String p = new String(path, StandardCharsets.UTF_8);
+        if (!Files.exists(Path.of(p))) {
+            return true; // not there yet: it is watched for; the kernel decides once it exists
+        }
+        try {
+            Process check = new ProcessBuilder("setpriv", "--reuid=" + u.uid, "--regid=" + u.gid, "--init-groups",
+                    "--", "/bin/sh", "-c", "test -r \"$1\" && { test ! -d \"$1\" || test -x \"$1\"; }", "sh", p)
+                    .redirectErrorStream(true).start();
+            check.getOutputStream().close();
+            check.getInputStream().readAllBytes();
+            return check.waitFor() == 0;
+        } catch (IOException e) {
+            return true; // no setpriv: as incron, the watch is made
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private byte[] absolute(byte[] path) {

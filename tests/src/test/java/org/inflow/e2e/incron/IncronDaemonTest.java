@@ -152,12 +152,16 @@ class IncronDaemonTest {
                 System.out.println("IncronDaemonTest: not root: user tables run as their owner is not tested");
                 return;
             }
-            // row 36: a user table runs as its owner with incron's environment
+            // row 36: a user table runs as its owner with incron's environment; row 37: a path
+            // its owner may not read is not watched for him (incron leaked its names)
+            Path secret = Files.createDirectories(rig.dir.resolve("secret"));
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Files.writeString(rig.user.resolve("nobody"), w + " IN_CREATE /bin/bash -c '{ id -u; env | sort; } > "
-                    + envOut + "'; " + rig.handler + " nobody $#\n");
+                    + envOut + "'; " + rig.handler + " nobody $#\n" + secret + " IN_CREATE " + rig.handler + " leak $#\n");
             rig.awaitLog("user nobody: 1 entry active");
             Files.createFile(w.resolve("b"));
             rig.await("argc=2[nobody][b]");
+            assertTrue(rig.stderr().contains(rig.user.resolve("nobody") + ":2: access denied on " + secret), rig.stderr());
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!Files.exists(envOut) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
