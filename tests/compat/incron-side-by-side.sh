@@ -39,8 +39,10 @@ H
   # the entries (system tables): one per scenario family
   {
     printf '%s IN_ALL_EVENTS %s w $@ $# $%% $&\n' "$T/w" "$T/h.sh"
-    printf '%s IN_CREATE %s w2 $$HOME x$HOME ${HOME} $1 100$ $$$# "$#" q$#q\n' "$T/w2" "$T/h.sh"
+    printf '%s IN_CREATE %s w2 $$HOME x$HOME ${HOME} $1 100$ "$#" q$#q\n' "$T/w2" "$T/h.sh"
   } > "$T/sys/main"
+  # by design: incron hands bash "$NAME" (a variable named by the file); inflow a literal "$NAME"
+  printf '%s IN_CREATE %s w3 $$$#\n' "$T/w2" "$T/h.sh" > "$T/sys/design"
   printf '%s IN_CREATE,recursive=false %s nr $@ $# $%%\n' "$T/nr" "$T/h.sh" > "$T/sys/nonrec"
   printf '%s 12abc %s num $@ $# $%% $&\n' "$T/one" "$T/h.sh" > "$T/sys/numeric"
   printf '%s IN_OPEN,IN_ACCESS,IN_CLOSE_NOWRITE %s dirs $@ $# $%% $&\n' "$T/dirs" "$T/h.sh" > "$T/sys/dirs"
@@ -91,8 +93,7 @@ run() {
   local pidfile="$T/lock/incrond.pid" daemon
   daemon=$(cat "$T/daemon.pid")
   if [[ -f $pidfile ]]; then
-    local content; content=$(od -An -c "$pidfile" | tr -s ' ')
-    if [[ $(cat "$pidfile") == "$daemon" ]]; then echo "pidfile=daemon pid,bytes:$content" | sed "s/$daemon/PID/;s/[0-9]/#/g" > "$T/pidfile"; else echo "pidfile=other pid" > "$T/pidfile"; fi
+    if [[ $(cat "$pidfile") == "$daemon" ]]; then echo "holds the daemon's pid" > "$T/pidfile"; else echo "holds another pid" > "$T/pidfile"; fi
     [[ $(tail -c1 "$pidfile" | od -An -c | tr -d ' ') == '\n' ]] && echo "newline" >> "$T/pidfile" || echo "no newline" >> "$T/pidfile"
   else echo "no pid file" > "$T/pidfile"; fi
   # second instance
@@ -140,7 +141,9 @@ tabs inflow "$home/bin/incrontab"
 fail=0
 row() { # label, incron value, inflow value
   local mark=same
-  [[ "$2" == "$3" ]] || { mark=DIFF; fail=1; }
+  if [[ "$2" != "$3" ]]; then
+    if [[ "$2$3" == *"[w3]"* ]]; then mark=design; else mark=DIFF; fail=1; fi
+  fi
   printf '%-5s %-34s | %-60s | %s\n' "$mark" "$1" "${2:0:60}" "${3:0:60}"
 }
 printf '%-5s %-34s | %-60s | %s\n' "" "scenario" "incron 0.5.12" "inflow"
@@ -150,7 +153,10 @@ mapfile -t b < "$work/inflow/log.sorted"
 for line in $(printf '%s\n' "${a[@]}" "${b[@]}" | sort -u | tr ' ' '\001'); do
   l=${line//$'\001'/ }
   ia=$(grep -cxF -- "$l" "$work/incron/log.sorted"); ib=$(grep -cxF -- "$l" "$work/inflow/log.sorted")
-  row "command run (times)" "$ia x $l" "$ib x $l"
+  # The kernel merges identical consecutive events it has not delivered yet, so how often an
+  # identical run repeats depends on timing, for both daemons: compare whether it ran.
+  pa=$([[ $ia -gt 0 ]] && echo ran || echo "not run"); pb=$([[ $ib -gt 0 ]] && echo ran || echo "not run")
+  row "command (runs: $ia / $ib)" "$pa: $l" "$pb: $l"
 done
 row "pid file" "$(tr '\n' ' ' < "$work/incron/pidfile")" "$(tr '\n' ' ' < "$work/inflow/pidfile")"
 row "second instance" "$(cat "$work/incron/second")" "$(cat "$work/inflow/second")"
@@ -160,5 +166,7 @@ row "-k when not running" "$(tr '\n' '|' < "$work/incron/kill2.out")" "$(tr '\n'
 paste -d '\n' "$work/incron/tab" "$work/inflow/tab" | while IFS= read -r x && IFS= read -r y; do
   row "incrontab ${x%%:*}" "${x#*: }" "${y#*: }"
 done
-grep -q DIFF <(true) || true
+echo
+echo "same: identical in both; design: a deliberate difference (a file name never becomes shell code:"
+echo "\$\$\$# is a literal '\$' before the name, not a variable named by the file); DIFF: a compatibility bug"
 exit $fail
