@@ -47,6 +47,11 @@ H
   printf '%s 12abc %s num $@ $# $%% $&\n' "$T/one" "$T/h.sh" > "$T/sys/numeric"
   printf '%s IN_OPEN,IN_ACCESS,IN_CLOSE_NOWRITE %s dirs $@ $# $%% $&\n' "$T/dirs" "$T/h.sh" > "$T/sys/dirs"
   printf '%s IN_CREATE %s sync $#\n' "$T/sync" "$T/h.sh" > "$T/sys/sync"
+  # user tables: root is allowed (listed in the allow file); a table named after no user is not
+  mkdir -p "$T/u"
+  echo root > "$T/allow"
+  printf '%s IN_CREATE %s usr $#\n' "$T/u" "$T/h.sh" > "$T/user/root"
+  printf '%s IN_CREATE %s ghost $#\n' "$T/u" "$T/h.sh" > "$T/user/nosuchuser_zz"
   printf '%s IN_CREATE %s twin $#\n' "$T/sync" "$T/h.sh" > "$T/sys/sync-twin"
 }
 
@@ -89,6 +94,8 @@ run() {
   touch "$T/one/n1"; sync_on "$T" 11
   # 5: IN_OPEN / IN_ACCESS / IN_CLOSE_NOWRITE on a directory (IN_ISDIR in $% and $&)
   ls "$T/dirs" > /dev/null; sync_on "$T" 12
+  # 6: a user table of an allowed user runs; one of no user does not
+  touch "$T/u/x"; sync_on "$T" 13
   # pid file: the daemon's pid without a newline
   local pidfile="$T/lock/incrond.pid" daemon
   daemon=$(cat "$T/daemon.pid")
@@ -111,7 +118,7 @@ tabs() {
   local name=$1 incrontab=$2 T="$work/$1" out="$work/$1/tab"
   : > "$out"
   t() { local label=$1; shift; local o; o=$("$incrontab" "$@" 2>&1); echo "$label: exit=$? $(echo "$o" | sed "s#$T#\$T#g" | tr '\n' '|')" >> "$out"; }
-  rm -f "$T/allow" "$T/deny"
+  rm -f "$T/allow" "$T/deny" "$T/user/root"
   t "no allow/deny, -t" -f "$T/conf" -t
   t "no table, -l" -f "$T/conf" -l
   t "no op" -f "$T/conf"
