@@ -197,7 +197,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         RuleReporter reporter = rule.reporter();
         if (reporter != RuleReporter.SILENT) {
-            reporter.started(rule, child.pid(), java.util.Arrays.asList(request.argv()));
+            reporter.started(rule, child.pid(), java.util.Arrays.asList(request.argv()), job.dir(), job.name(),
+                    job.mask());
         }
         if (rule.grouping() == Grouping.PER_ROOT && !job.overflow()) {
             List<byte[]> paths = job.paths();
