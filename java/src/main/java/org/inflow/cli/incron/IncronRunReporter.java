@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.inflow.dialect.incron.IncronCommand;
+import org.inflow.dialect.incron.IncronMask;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.LogSink;
 import org.inflow.rules.Rule;
@@ -61,6 +62,19 @@ final class IncronRunReporter implements RuleReporter {
     @Override
     public void started(Rule rule, int pid, List<byte[]> argv) {
         log.log(LogSink.INFO, "(" + tag + ") CMD (" + expanded(rule, argv) + ")");
+    }
+
+    /** incron's two lines per run: the event, then the command. */
+    @Override
+    public void started(Rule rule, int pid, List<byte[]> argv, byte[] dir, byte[] name, int mask) {
+        int shown = rule.mask() | IncronMask.IN_ISDIR | IncronMask.IN_Q_OVERFLOW;
+        String event = "PATH (" + IncronCommand.escape(dir) + ") FILE (" + IncronCommand.escape(name)
+                + ") EVENT (" + IncronMask.format(mask & shown) + ")";
+        String command = "(" + tag + ") CMD (" + expanded(rule, argv) + ")";
+        synchronized (log) { // runs start on two threads: keep each pair together
+            log.log(LogSink.INFO, event);
+            log.log(LogSink.INFO, command);
+        }
     }
 
     @Override
