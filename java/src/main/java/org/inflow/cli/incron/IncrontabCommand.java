@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -205,9 +206,26 @@ public final class IncrontabCommand {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(tmp, before);
         String editor = editor(config);
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", editor + " \"$1\"", "sh", tmp.toString()));
+        Optional<IncronUsers.User> target = IncronUsers.byName(user);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (root && target.isPresent() && target.get().uid != 0) {
+            // as incron: the editor runs as the table's user, on a file that user owns
+            IncronUsers.User u = target.get();
+            Files.setOwner(tmp, tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            List<String> as = new ArrayList<>(List.of("setpriv", "--reuid=" + u.uid, "--regid=" + u.gid,
+                    "--init-groups", "--"));
+            as.addAll(cmd);
+            pb = new ProcessBuilder(as);
+            pb.environment().put("HOME", u.home);
+            pb.environment().put("USER", user);
+            pb.environment().put("LOGNAME", user);
+            pb.environment().put("USERNAME", user);
+            pb.environment().put("SHELL", u.shell);
+        }
         int status;
         try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", editor + " \"$1\"", "sh", tmp.toString()).inheritIO().start();
+            Process p = pb.inheritIO().start();
             status = p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -140,13 +140,18 @@ class IncrontabTest {
         try (IncronRig rig = new IncronRig(tmp)) {
             String conf = rig.conf.toString();
             Path editor = rig.dir.resolve("ed.sh");
-            Files.writeString(editor, "#!/bin/sh\nprintf '%s IN_CREATE echo edit\\n' \"" + rig.dir + "\" >> \"$1\"\n");
-            editor.toFile().setExecutable(true);
+            Files.writeString(editor, "#!/bin/sh\nprintf '%s IN_CREATE echo edit\\n' \"" + rig.dir + "\" >> \"$1\"\n"
+                    + "id -un > " + rig.dir.resolve("editor-user") + "\n");
+            editor.toFile().setExecutable(true, false);
+            for (Path p : new Path[] {tmp, rig.dir}) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
             // row 52: root's -u U -e leaves the table owned by U
             Run r = incrontab(Map.of("EDITOR", editor.toString()), new byte[0], "-f", conf, "-u", "nobody", "-e");
             assertEquals(0, r.status(), r.err());
             Path table = rig.user.resolve("nobody");
             assertEquals("nobody", Files.getOwner(table, LinkOption.NOFOLLOW_LINKS).getName());
+            assertEquals("nobody\n", Files.readString(rig.dir.resolve("editor-user")), "the editor runs as the table's user");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(table)));
             // row 53: for anyone but root, -f is really ignored (the default allow/deny apply)
             Files.writeString(rig.dir.resolve("allow"), "nobody\n");
