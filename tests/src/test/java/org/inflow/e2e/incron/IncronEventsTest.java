@@ -38,6 +38,9 @@ class IncronEventsTest {
             rig.table("names", n + " IN_CREATE " + h + " n $# '$#' \"$#\" x$#y \"$$(printf '<%s>' $#)\" \"`printf '(%s)' $#`\"\n");
             rig.table("dollars", d + " IN_CREATE " + h + " d $$HOME $HOME ${HOME} $x $1 100$\n");
             rig.table("twin", d + " IN_CREATE " + h + " twin $#\n");
+            Path conc = Files.createDirectories(rig.dir.resolve("conc"));
+            Path release = rig.dir.resolve("release");
+            rig.table("conc", conc + " IN_CREATE " + h + " conc $#; while [ ! -e " + release + " ]; do sleep 0.02; done\n");
             rig.start();
 
             // row 1: one run per event, incron's values
@@ -89,6 +92,13 @@ class IncronEventsTest {
             rig.await("argc=7[d][" + System.getenv("HOME") + "][HOME][{HOME}][x][1][100]");
             // row 35: the same path in two tables: both run
             rig.await("argc=2[twin][x]");
+
+            // row 2: runs overlap, as in incron: the second starts while the first still runs
+            Files.createFile(conc.resolve("first"));
+            rig.await("argc=2[conc][first]");
+            Files.createFile(conc.resolve("second"));
+            rig.await("argc=2[conc][second]");
+            Files.createFile(release);
 
             rig.sync();
             List<String> runs = rig.runs();
