@@ -193,11 +193,11 @@ final class IncronTableSet {
         }
         IncronRunReporter reporter = new IncronRunReporter(log, tag, table);
         List<Rule> rules = new ArrayList<>();
-        IncronUsers.User owner2 = kind == Kind.USER ? IncronUsers.byName(name).orElse(null) : null;
+        IncronUsers.User tableUser = kind == Kind.USER ? IncronUsers.byName(name).orElse(null) : null;
         for (IncronEntry e : t.entries()) {
             String origin = file + ":" + e.line();
             byte[] root = absolute(e.path());
-            if (owner2 != null && owner2.uid != 0 && daemonUid == 0 && !readableBy(owner2, root)) {
+            if (tableUser != null && tableUser.uid != 0 && daemonUid == 0 && !readableBy(tableUser, root)) {
                 // incron watched anyway and dropped the events; a watch made with root's rights
                 // would tell the user names he may not list, so the line is not used at all
                 log.log(LogSink.WARNING, origin + ": access denied on " + new String(root, StandardCharsets.UTF_8)
