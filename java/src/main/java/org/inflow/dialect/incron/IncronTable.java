@@ -106,6 +106,12 @@ public final class IncronTable {
                     "mask '" + maskField + "' has no event in it: line ignored"));
             return;
         }
+        if ((mask.bits & 0x30000000) == 0x30000000) {
+            // IN_MASK_ADD | IN_MASK_CREATE (e.g. numeric -1): the kernel refuses the watch (EINVAL)
+            problems.add(new IncronProblem(file, no, IncronProblem.Severity.ERROR, "mask '" + maskField
+                    + "' has both IN_MASK_ADD and IN_MASK_CREATE, which inotify refuses (22) Invalid argument: line ignored"));
+            return;
+        }
         String key = normalise(shownPath);
         Integer first = seen.get(key);
         if (first != null) {

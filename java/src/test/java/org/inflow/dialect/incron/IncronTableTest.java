@@ -55,6 +55,13 @@ class IncronTableTest {
     }
 
     @Test
+    void minusOneIsRefusedAsTheKernelDoes() {
+        IncronTable t = parse("/a -1 cmd\n");
+        assertEquals(0, t.entries().size());
+        assertTrue(problems(t).get(problems(t).size() - 1).contains("(22) Invalid argument"), problems(t).toString());
+    }
+
+    @Test
     void wildcardsCompileToFields() {
         IncronCommand.Compiled c = IncronCommand.compile("a $@ $# $% $& $$ $HOME ${X} 100$".getBytes(StandardCharsets.UTF_8));
         List<Template.Part> parts = c.template.parts();
