@@ -29,8 +29,14 @@ final class IncronRunReporter implements RuleReporter {
         this.table = table;
     }
 
+    /** Each rule's last root state, so a repeated report (a replay for a shared root) is said once. */
+    private final java.util.Map<Rule, RootState> last = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void root(Rule rule, RootState state, byte[] path, String detail) {
+        if (state != RootState.WARNING && state != RootState.OVERFLOW && last.put(rule, state) == state) {
+            return;
+        }
         String p = IncronCommand.show(path);
         switch (state) {
             case WAITING:

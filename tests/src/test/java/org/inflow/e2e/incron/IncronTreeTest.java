@@ -33,7 +33,11 @@ class IncronTreeTest {
             Files.writeString(file, "v1");
             Path target = Files.writeString(rig.dir.resolve("target"), "t");
             Path link = Files.createSymbolicLink(rig.dir.resolve("link"), target);
+            Path selfDel = Files.createDirectories(rig.dir.resolve("selfdel"));
+            Path selfMove = Files.createDirectories(rig.dir.resolve("selfmove"));
             String h = rig.handler.toString();
+            rig.table("self", selfDel + " IN_DELETE_SELF " + h + " sd $@ $# $% $&\n"
+                    + selfMove + " IN_MOVE_SELF " + h + " sm $@ $# $% $&\n");
             rig.table("tree", r + " IN_CREATE,IN_CLOSE_WRITE,IN_DELETE " + h + " r $@ $# $%\n"
                     + nr + " IN_CREATE,recursive=false " + h + " nr $@ $#\n"
                     + gone + " IN_CREATE " + h + " gone $#\n"
@@ -105,9 +109,10 @@ class IncronTreeTest {
             rig.await("argc=3[dots2][" + dots2.resolve(".hid") + "][inside]");
             rig.await("argc=3[under][" + under.resolve("s") + "][deep]");
 
-            // row 17: a watched file replaced by a rename (an editor's save) is watched again
+            // row 17: a watched file replaced by a rename (an editor's save) is watched again;
+            // events on a watched file have $@ = the file and an empty $#, as in incron
             Files.writeString(file, "v2");
-            rig.await(x -> x.startsWith("argc=") && x.contains("[file][") && x.contains("file.txt"));
+            rig.await("argc=2[file][" + file + "]");
             int before = count(rig.runs(), "[file][");
             Path tmpFile = rig.dir.resolve("file.txt.new");
             Files.writeString(tmpFile, "v3");
@@ -119,6 +124,12 @@ class IncronTreeTest {
                 Thread.sleep(20);
             }
             assertTrue(count(rig.runs(), "[file][") > before, "no run after the file was replaced: " + rig.runs());
+
+            // row 9: events on a watched directory itself: $# empty (no argument), incron's values
+            Files.delete(selfDel);
+            Files.move(selfMove, rig.dir.resolve("selfmove2"));
+            rig.await("argc=4[sd][" + selfDel + "][IN_DELETE_SELF][1024]");
+            rig.await("argc=4[sm][" + selfMove + "][IN_MOVE_SELF][2048]");
 
             // row 18: IN_DONT_FOLLOW watches the link itself
             new ProcessBuilder("touch", "-h", link.toString()).inheritIO().start().waitFor();
