@@ -140,6 +140,83 @@ tabs() {
   t "other denied, -l" -f "$T/conf" -l
 }
 
+
+# fix_start NAME INCROND KEY: a fresh daemon with only the sync tables; sets T and daemon
+fix_start() {
+  T="$work/fix-$1-$3"
+  mkdir -p "$T/sys" "$T/user" "$T/lock" "$T/sync"
+  printf 'system_table_dir = %s/sys\nuser_table_dir = %s/user\nlockfile_dir = %s/lock\nallowed_users = %s/allow\ndenied_users = %s/deny\n' "$T" "$T" "$T" "$T" "$T" > "$T/conf"
+  cat > "$T/h.sh" <<'H'
+#!/bin/bash
+line="argc=$#"
+for a in "$@"; do line+="[$a]"; done
+printf '%s\n' "$line" >> "${0%/h.sh}/log"
+H
+  chmod +x "$T/h.sh"
+  printf '%s IN_CREATE %s sync $#\n' "$T/sync" "$T/h.sh" > "$T/sys/sync"
+  printf '%s IN_CREATE %s twin $#\n' "$T/sync" "$T/h.sh" > "$T/sys/sync-twin"
+}
+fix_run() {
+  local incrond=$1 i
+  (cd "$T" && exec "$incrond" -n -f "$T/conf" >"$T/daemon.out" 2>&1) &
+  daemon=$!
+  disown "$daemon" # incron dies of SIGHUP: no job report for that
+  echo $daemon > "$T/daemon.pid"
+  for i in $(seq 1 300); do touch "$T/sync/m0"; grep -q 'sync\]\[m0\]' "$T/log" 2>/dev/null && break; sleep 0.2; rm -f "$T/sync/m0"; done
+}
+fix_stop() {
+  local i
+  kill "$daemon" 2>/dev/null
+  for i in $(seq 1 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+}
+
+# fixes NAME INCROND: the spec's bug scenarios, each in a fresh daemon, each one outcome
+fixes() {
+  local name=$1 incrond=$2 out="$work/fix-$1.result" daemon T
+  : > "$out"
+  # file names with shell syntax (spec 2.5): does any run as code?
+  fix_start "$name" "$incrond" inj; mkdir -p "$T/inj"
+  printf '%s IN_CREATE %s inj $#\n' "$T/inj" "$T/h.sh" > "$T/sys/inj"
+  fix_run "$incrond"
+  touch "$T/inj/y;date>INJ4" "$T/inj/\$(id>INJ5)" "$T/inj/\`id>INJ6\`"; sync_on "$T" 1; sleep 0.5
+  ls "$T"/INJ* >/dev/null 2>&1 && echo "names run as shell code|yes ($(cd "$T" && echo INJ*))" >> "$out" || echo "names run as shell code|no" >> "$out"
+  fix_stop
+  # a file made at once in a new directory (row 10): seen or lost?
+  fix_start "$name" "$incrond" rec; mkdir -p "$T/rec"
+  printf '%s IN_CREATE %s rec $@ $#\n' "$T/rec" "$T/h.sh" > "$T/sys/rec"
+  fix_run "$incrond"
+  mkdir "$T/rec/sub"; touch "$T/rec/sub/f"; sync_on "$T" 1; sleep 1.5; sync_on "$T" 2
+  grep -qF "[rec][$T/rec/sub][f]" "$T/log" && echo "file in a new directory|seen" >> "$out" || echo "file in a new directory|lost" >> "$out"
+  fix_stop
+  # IN_NO_LOOP with a handler that rewrites its file (row 22): how many runs for one write?
+  fix_start "$name" "$incrond" loop; mkdir -p "$T/loop"; : > "$T/loop/f"
+  cat > "$T/rewrite.sh" <<'H'
+#!/bin/bash
+"${0%/rewrite.sh}/h.sh" loop
+[ "$(grep -c . "$1")" -lt 5 ] && echo x >> "$1"
+exit 0
+H
+  chmod +x "$T/rewrite.sh"
+  printf '%s IN_CLOSE_WRITE,IN_NO_LOOP %s $@\n' "$T/loop/f" "$T/rewrite.sh" > "$T/sys/loop"
+  fix_run "$incrond"
+  echo x >> "$T/loop/f"; sleep 3; sync_on "$T" 1
+  echo "IN_NO_LOOP: runs for one write|$(grep -c '^argc=1\[loop\]' "$T/log")" >> "$out"
+  fix_stop
+  # '# IN_CREATE cmd' (rows 26-27): a comment, or a rule on every directory below the cwd?
+  fix_start "$name" "$incrond" comment; mkdir -p "$T/w"
+  printf '# IN_CREATE %s cmt $#\n' "$T/h.sh" > "$T/sys/comment"
+  fix_run "$incrond"
+  touch "$T/w/probe"; sync_on "$T" 1
+  grep -q '\[cmt\]' "$T/log" && echo "'# IN_CREATE cmd' line is|a rule" >> "$out" || echo "'# IN_CREATE cmd' line is|a comment" >> "$out"
+  fix_stop
+  # SIGHUP (row 43): dead, or reloaded and running?
+  fix_start "$name" "$incrond" hup
+  fix_run "$incrond"
+  kill -HUP "$daemon"; sleep 2
+  if kill -0 "$daemon" 2>/dev/null; then sync_on "$T" 1; echo "after SIGHUP|running" >> "$out"; else echo "after SIGHUP|dead" >> "$out"; fi
+  fix_stop
+}
+
 run incron "$REAL_INCROND"
 run inflow "$home/bin/incrond"
 tabs incron "$REAL_INCRONTAB"
@@ -172,6 +249,13 @@ row "-k output" "$(tr '\n' '|' < "$work/incron/kill.out")" "$(tr '\n' '|' < "$wo
 row "-k when not running" "$(tr '\n' '|' < "$work/incron/kill2.out")" "$(tr '\n' '|' < "$work/inflow/kill2.out")"
 paste -d '\n' "$work/incron/tab" "$work/inflow/tab" | while IFS= read -r x && IFS= read -r y; do
   row "incrontab ${x%%:*}" "${x#*: }" "${y#*: }"
+done
+echo
+printf '\n%-34s | %-28s | %s\n' "known incron bug (spec §5-6)" "incron 0.5.12" "inflow"
+fixes incron "$REAL_INCROND"
+fixes inflow "$home/bin/incrond"
+paste -d '|' "$work/fix-incron.result" "$work/fix-inflow.result" | while IFS='|' read -r label a _ b; do
+  printf '%-34s | %-28s | %s\n' "$label" "$a" "$b"
 done
 echo
 echo "same: identical in both; design: a deliberate difference (a file name never becomes shell code:"
