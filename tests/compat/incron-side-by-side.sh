@@ -2,8 +2,10 @@
 # Runs the real incron 0.5.12 (Debian package `incron`) and inflow's bin/incrond side by side
 # over the compatible scenarios of the incron spec, each with a config pointing every directory
 # into its own temp dir, and prints a comparison table of what the commands received (argv,
-# $% and $& values) and of the table / allow / deny / pid-file behaviour.
-# Needs root (incron only runs as root) and /usr/sbin/incrond. Exit 0 when every row matches.
+# $% and $& values) and of the table / allow / deny / pid-file behaviour; then a second table
+# of incron's known bugs (spec §5-6) as each daemon behaves on them.
+# Needs root (incron only runs as root) and /usr/sbin/incrond. Exit 0 when every compatible row
+# matches (rows marked "design" are deliberate differences). Takes about two minutes.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
