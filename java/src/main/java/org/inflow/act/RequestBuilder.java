@@ -93,24 +93,16 @@ final class RequestBuilder {
 
     /** The script text depends on the template only: the values travel as $1, $2, ... */
     static byte[] script(Template command) {
-        StringBuilder script = new StringBuilder();
-        ShellQuoteContext quoting = new ShellQuoteContext();
+        ShellQuoteContext script = new ShellQuoteContext();
         int n = 0;
         for (Template.Part part : command.parts()) {
             if (part instanceof Template.Text) {
-                byte[] text = ((Template.Text) part).bytes();
-                quoting.feed(text, 0, text.length);
-                script.append(new String(text, StandardCharsets.ISO_8859_1));
+                script.text(((Template.Text) part).bytes());
             } else {
-                if (quoting.danglingBackslash()) {
-                    script.setLength(script.length() - 1);
-                } else if (quoting.danglingDollar()) {
-                    script.insert(script.length() - 1, '\\');
-                }
-                script.append(quoting.reference(++n));
+                script.field(++n);
             }
         }
-        return script.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return script.script();
     }
 
     private byte[][] environment(EnvPolicy policy, Job job) {

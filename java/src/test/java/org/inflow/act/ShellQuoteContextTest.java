@@ -88,6 +88,35 @@ class ShellQuoteContextTest {
                 bash(dir, RequestBuilder.script(t), name, name, name));
     }
 
+    /** Arithmetic evaluates "a[$(cmd)]": there only digits of a value may arrive. */
+    @Test
+    void arithmeticContextsTakeOnlyDigits(@TempDir Path dir) throws Exception {
+        String[][] contexts = {
+            {"printf '[%s]' $(( ", " + 1 ))", "[8]"},
+            {"(( x = ", " + 1 )); printf '[%s]' \"$x\"", "[8]"},
+            {"let \"y = ", " + 1\"; printf '[%s]' \"$y\"", "[8]"},
+            {"let y=", "+1; printf '[%s]' \"$y\"", "[8]"},
+            {"[[ ", " -eq 7 ]] && printf '[%s]' yes || printf '[%s]' no", "[yes]"},
+            {"[[ \"", "\" -gt 6 ]] && printf '[%s]' yes || printf '[%s]' no", "[yes]"},
+            {"a=(x x x x x x x x); a[", "]=z; printf '[%s]' \"${a[7]}\"", "[z]"},
+            {"a=(x x x x x x x q); printf '[%s]' \"${a[", "]}\"", "[q]"},
+            {"[[ ", " == 7 ]] && printf '[%s]' same || printf '[%s]' other", "[same]"},
+        };
+        byte[][] hostile = {b("a[$(touch INJA)]"), b("x[`touch INJB`]"), b("$(touch INJC)"), b("7;touch INJD")};
+        for (String[] c : contexts) {
+            Template t = Template.builder().text(c[0]).field(Template.Source.NAME).text(c[1]).build();
+            byte[] script = RequestBuilder.script(t);
+            assertArrayEquals(b(c[2]), bash(dir, script, b("7")),
+                    () -> "script " + new String(script, StandardCharsets.ISO_8859_1));
+            for (byte[] name : hostile) {
+                bash(dir, script, name);
+            }
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "arithmetic ran a name as code");
+        }
+    }
+
     private static byte[] bash(Path dir, byte[] script, byte[]... values) throws IOException, InterruptedException {
         // Values go through a decoder script as \xHH escapes, so bytes arrive whatever the locale.
         List<String> hex = new ArrayList<>();
