@@ -114,6 +114,9 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         if (rule.oneshot() && s.fired) {
             return true;
         }
+        if (job.overflow() && !rule.overflowRuns()) {
+            return true;
+        }
         if (rule.noLoop() && causedByOwnRun(s, job)) {
             return true; // the rule's own child made these changes
         }
@@ -204,7 +207,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         RuleReporter reporter = rule.reporter();
         if (reporter != RuleReporter.SILENT) {
-            reporter.started(rule, child.pid(), java.util.Arrays.asList(request.argv()));
+            reporter.started(rule, child.pid(), java.util.Arrays.asList(request.argv()), job.dir(), job.name(),
+                    job.mask());
         }
         if (rule.grouping() == Grouping.PER_ROOT && !job.overflow()) {
             List<byte[]> paths = job.paths();

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.EnvPolicy;
@@ -20,11 +21,14 @@ import org.inflow.rules.Template;
 /**
  * What a rule says a job's child looks like: argv, environment, cwd, stdio, user, timeout.
  * A shell command never gets a file name pasted into its text: each field becomes a positional
- * parameter ("$1", "$2", ...) and the value travels as its own argv element.
+ * parameter ("$1", "$2", ...) referred to as its quoting context needs (see ShellQuoteContext),
+ * and the value travels as its own argv element.
  */
 final class RequestBuilder {
     private final TemplateRenderer renderer = new TemplateRenderer();
     private final Map<Rule, RunAs> users = new IdentityHashMap<>();
+    /** Weak: rules dropped by a reload take their scripts with them (Template has identity equality). */
+    private final Map<Template, byte[]> scripts = new WeakHashMap<>();
 
     TemplateRenderer renderer() {
         return renderer;
@@ -72,23 +76,33 @@ final class RequestBuilder {
         }
         if (action instanceof ActionSpec.Shell) {
             ActionSpec.Shell sh = (ActionSpec.Shell) action;
+            List<Template.Part> parts = sh.command().parts();
             List<byte[]> values = new ArrayList<>();
-            StringBuilder script = new StringBuilder();
-            for (Template.Part part : sh.command().parts()) {
-                if (part instanceof Template.Text) {
-                    script.append(new String(((Template.Text) part).bytes(), StandardCharsets.ISO_8859_1));
-                } else if (part instanceof Template.Field) {
+            for (Template.Part part : parts) {
+                if (part instanceof Template.Field) {
                     values.add(TemplateRenderer.field(((Template.Field) part).source(), job));
-                    script.append("\"${").append(values.size()).append("}\"");
                 } else if (part instanceof Template.Mask) {
                     values.add(((Template.Mask) part).render(job.mask()).getBytes(StandardCharsets.UTF_8));
-                    script.append("\"${").append(values.size()).append("}\"");
                 }
             }
-            return SpawnRequest.shell(sh.shell(), script.toString().getBytes(StandardCharsets.ISO_8859_1),
-                    values.toArray(new byte[0][]));
+            byte[] script = scripts.computeIfAbsent(sh.command(), RequestBuilder::script);
+            return SpawnRequest.shell(sh.shell(), script, values.toArray(new byte[0][]));
         }
         throw new IllegalArgumentException("not an action this runner starts: " + action);
+    }
+
+    /** The script text depends on the template only: the values travel as $1, $2, ... */
+    static byte[] script(Template command) {
+        ShellQuoteContext script = new ShellQuoteContext();
+        int n = 0;
+        for (Template.Part part : command.parts()) {
+            if (part instanceof Template.Text) {
+                script.text(((Template.Text) part).bytes());
+            } else {
+                script.field(++n);
+            }
+        }
+        return script.script();
     }
 
     private byte[][] environment(EnvPolicy policy, Job job) {

@@ -1,9 +1,12 @@
 package org.inflow.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import org.inflow.cli.incron.IncrondCommand;
+import org.inflow.cli.incron.IncrontabCommand;
 import org.inflow.cli.pyconf.InorunCommand;
 import org.inflow.cli.pyconf.InosyncCommand;
-import picocli.CommandLine.Command;
 
 /** The inflow command: one front door per tool it replaces. */
 @Command(name = "inflow", mixinStandardHelpOptions = true, version = "inflow 0.1.0",
@@ -14,11 +17,17 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    private static final java.util.Map<String, java.util.function.ToIntFunction<String[]>> OWN_SYNTAX = java.util.Map.of(
+            "inosync", InosyncCommand::main,
+            "inorun", InorunCommand::main,
+            "incrond", IncrondCommand::run,
+            "incrontab", IncrontabCommand::run);
+
     static int run(String[] args) {
-        // inosync and inorun read their options as Python's optparse did: their own parser
-        if (args.length > 0 && (args[0].equals("inosync") || args[0].equals("inorun"))) {
-            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            return args[0].equals("inosync") ? InosyncCommand.main(rest) : InorunCommand.main(rest);
+        // Front doors that read their options as the tool they replace did (its own syntax and
+        // quirks, which picocli would not reproduce).
+        if (args.length > 0 && OWN_SYNTAX.containsKey(args[0])) {
+            return OWN_SYNTAX.get(args[0]).applyAsInt(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
         WatchCommand watch = new WatchCommand();
         // `watch … PATH… -- CMD ARGS…`: what follows the first "--" is the command, whose own

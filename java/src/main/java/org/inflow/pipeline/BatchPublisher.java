@@ -23,12 +23,15 @@ final class BatchPublisher implements BatchSink {
     private final RingBuffer<FsEvent> ring;
     private final ByteBuffer batch;
     private final long patienceNanos;
+    /** A chunk and its OVERFLOW marker must fit the ring, however small it is configured. */
+    private final int chunk;
     private boolean lost;
 
     BatchPublisher(RingBuffer<FsEvent> ring, ByteBuffer batch, long patienceNanos) {
         this.ring = ring;
         this.batch = batch;
         this.patienceNanos = patienceNanos;
+        this.chunk = Math.max(1, Math.min(CHUNK, ring.getBufferSize() - 1));
     }
 
     @Override
@@ -37,7 +40,7 @@ final class BatchPublisher implements BatchSink {
         int offset = 0;
         int left = count;
         while (left > 0) {
-            int n = Math.min(left, CHUNK);
+            int n = Math.min(left, chunk);
             int extra = lost ? 1 : 0;
             long hi = claim(n + extra, now);
             if (hi < 0) {

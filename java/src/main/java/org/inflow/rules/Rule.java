@@ -47,6 +47,7 @@ public final class Rule {
     private final boolean waitMissing;
     private final boolean followRoot;
     private final String watchExclude;
+    private final boolean overflowRuns;
     private final RuleReporter reporter;
 
     private Rule(Builder b) {
@@ -78,6 +79,7 @@ public final class Rule {
         waitMissing = b.waitMissing;
         followRoot = b.followRoot;
         watchExclude = b.watchExclude;
+        overflowRuns = b.overflowRuns;
         reporter = b.reporter;
     }
 
@@ -227,6 +229,14 @@ public final class Rule {
         return watchExclude;
     }
 
+    /**
+     * After lost events (overflow) the rule runs once for its whole root; false: it does not
+     * (its reporter still hears OVERFLOW), for dialects whose rules ask for overflows by name.
+     */
+    public boolean overflowRuns() {
+        return overflowRuns;
+    }
+
     /** Who hears what happens to this rule (runs, exits, output, its root). */
     public RuleReporter reporter() {
         return reporter;
@@ -262,6 +272,7 @@ public final class Rule {
         private boolean waitMissing;
         private boolean followRoot = true;
         private String watchExclude;
+        private boolean overflowRuns = true;
         private RuleReporter reporter = RuleReporter.SILENT;
 
         private Builder(byte[] root) {
@@ -397,6 +408,11 @@ public final class Rule {
 
         public Builder watchExclude(String ere) {
             watchExclude = ere;
+            return this;
+        }
+
+        public Builder overflowRuns(boolean run) {
+            overflowRuns = run;
             return this;
         }
 

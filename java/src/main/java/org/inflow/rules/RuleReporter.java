@@ -36,6 +36,15 @@ public interface RuleReporter {
     default void started(Rule rule, int pid, List<byte[]> argv) {
     }
 
+    /**
+     * The same, with what the run is for: the directory and name of its path (name empty for
+     * the root itself or a whole-root job) and the events folded into it. By default this
+     * calls the shorter form; a dialect whose tool logs each event overrides this one.
+     */
+    default void started(Rule rule, int pid, List<byte[]> argv, byte[] dir, byte[] name, int mask) {
+        started(rule, pid, argv);
+    }
+
     /** The child ended: exit code (or -1) and signal (or 0); timedOut when inflow stopped it. */
     default void exited(Rule rule, int pid, int exitCode, int signal, boolean timedOut, long durationNanos) {
     }
