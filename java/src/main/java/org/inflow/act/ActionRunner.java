@@ -82,6 +82,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     private static final int STARTERS = 2;
     private static final int START_QUEUE = 256;
+    private static final int SERIAL_BACKLOG = 4096;
 
     /** Per rule: its children now, and when they ran (for no-loop). Touched under `this`. */
     private static final class RuleState {
@@ -91,6 +92,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         long lastBusyStart;
         long lastIdleAt;
         boolean fired;
+        final java.util.ArrayDeque<Job> backlog = new java.util.ArrayDeque<>();
     }
 
     public int running() {
@@ -109,6 +111,16 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         int ruleCap = rule.serial() ? 1 : rule.maxRunning();
         boolean busy = (ruleCap > 0 && s.active >= ruleCap) || (maxRunning > 0 && running.get() >= maxRunning);
+        if (keepsEachEvent(rule) && (busy || !s.backlog.isEmpty())) {
+            if (s.backlog.size() >= SERIAL_BACKLOG) {
+                return false; // full: the coalescer holds (and folds) the rest
+            }
+            s.backlog.add(job);
+            if (!busy) {
+                startBacklog(rule, s); // a finish could not start the oldest one then
+            }
+            return true;
+        }
         if (busy) {
             switch (onBusy) {
                 case IGNORE:
@@ -217,6 +229,34 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         s.children.remove(child);
         s.active--;
         idleIfDone(s);
+        if (!s.backlog.isEmpty()) {
+            startBacklog(rule, s);
+        }
+    }
+
+    /**
+     * A serial rule that runs every event on its own (maxEvents 1, as direvent's "wait") must not
+     * have the events that come while it runs folded into one job: its due jobs wait here, in
+     * order, up to SERIAL_BACKLOG of them.
+     */
+    private static boolean keepsEachEvent(Rule rule) {
+        return rule.serial() && rule.maxEvents() == 1;
+    }
+
+    /** Starts the oldest waiting job of the rule if it may run now. @return whether one started */
+    private boolean startBacklog(Rule rule, RuleState s) {
+        if (s.active > 0 || (maxRunning > 0 && running.get() >= maxRunning)) {
+            return false;
+        }
+        Job next = s.backlog.poll();
+        if (next == null) {
+            return false;
+        }
+        if (!start(next, rule, s)) {
+            s.backlog.addFirst(next); // the starters are full: the next finish or offer tries again
+            return false;
+        }
+        return true;
     }
 
     private static void idleIfDone(RuleState s) {
