@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,7 +95,8 @@ final class RequestBuilder {
         if (policy.inheritsAll() && policy.assigned().isEmpty() && policy.removed().isEmpty()) {
             return null;
         }
-        Map<String, byte[]> env = new HashMap<>();
+        // in order: the daemon's own, then the rule's in the order given (a tool's users may rely on it)
+        Map<String, byte[]> env = new LinkedHashMap<>();
         if (policy.inheritsAll()) {
             System.getenv().forEach((k, v) -> env.put(k, v.getBytes(StandardCharsets.UTF_8)));
         } else {
