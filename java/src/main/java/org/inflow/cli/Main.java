@@ -13,6 +13,11 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args) {
+        // direvent's own command line (getopt conventions, its messages and exit codes)
+        if (args.length > 0 && args[0].equals("direvent")) {
+            return org.inflow.cli.direvent.DirEventCommand.run("direvent",
+                    java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         WatchCommand watch = new WatchCommand();
         // `watch … PATH… -- CMD ARGS…`: what follows the first "--" is the command, whose own
         // options must not be read as ours.
