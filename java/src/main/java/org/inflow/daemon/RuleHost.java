@@ -59,8 +59,15 @@ public final class RuleHost implements AutoCloseable {
      */
     public synchronized void install(String source, List<Rule> rules) {
         List<Bound> next = new ArrayList<>(rules.size());
+        // Rules of a source that watch the same tree the same way for different events share one
+        // engine root watching for all of them (each rule still matches only its own events): the
+        // kernel keeps one mask per directory, so two roots there would take each other's events.
+        Map<RootKey, Integer> union = new HashMap<>();
         for (Rule rule : rules) {
-            RootKey key = RootKey.of(rule);
+            union.merge(RootKey.of(rule, 0), rule.mask() & InotifyMask.IN_ALL_EVENTS, (a, b) -> a | b);
+        }
+        for (Rule rule : rules) {
+            RootKey key = RootKey.of(rule, union.get(RootKey.of(rule, 0)));
             EngineRoot root = roots.get(key);
             if (root == null) {
                 int id;
@@ -199,9 +206,9 @@ public final class RuleHost implements AutoCloseable {
             this.opts = opts;
         }
 
-        static RootKey of(Rule r) {
+        static RootKey of(Rule r, int mask) {
             int opts = (r.waitMissing() ? Abi.ROOT_WAIT_MISSING : 0) | (r.followRoot() ? 0 : Abi.ROOT_NOFOLLOW);
-            return new RootKey(r.root(), r.maxDepth(), r.mask() & InotifyMask.IN_ALL_EVENTS, r.watchExclude(), opts);
+            return new RootKey(r.root(), r.maxDepth(), mask, r.watchExclude(), opts);
         }
 
         @Override
