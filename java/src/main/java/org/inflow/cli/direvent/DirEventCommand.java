@@ -56,7 +56,7 @@ public final class DirEventCommand {
     private RuleHost host;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int exitStatus;
-    private final Map<String, String> daemonEnv = System.getenv();
+    private final Map<String, String> daemonEnv = environment();
 
     private DirEventCommand(String prog) {
         this.prog = prog;
@@ -123,7 +123,7 @@ public final class DirEventCommand {
             return 1;
         }
         if (opts.lint) {
-            if (config.watchers().isEmpty()) {
+            if (config.watchers().isEmpty() && config.diagnostics().errors() == 0) {
                 crit("no event handlers configured");
                 return 1;
             }
@@ -279,6 +279,7 @@ public final class DirEventCommand {
     }
 
     private void shutdown(PidFile pid) {
+        log.closing();
         host.close();
         spawner.close();
         log.log(LogSink.INFO, prog + " (inflow 0.1.0, direvent 5.2 compatible) stopped");
@@ -388,6 +389,32 @@ public final class DirEventCommand {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The environment handlers inherit, in the order the process got it (System.getenv() has
+     * none), less the launcher's own marker; values one char per byte, as the dialect keeps text.
+     */
+    private static Map<String, String> environment() {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc/self/environ"));
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    String kv = new String(raw, start, i - start, StandardCharsets.ISO_8859_1);
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) {
+                        env.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                    start = i + 1;
+                }
+            }
+        } catch (IOException e) {
+            System.getenv().forEach((k, v) -> env.put(k, new String(v.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)));
+        }
+        env.remove(Detach.ENV);
+        return env;
     }
 
     private static int uid() {

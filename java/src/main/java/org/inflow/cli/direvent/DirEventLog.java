@@ -8,6 +8,7 @@ final class DirEventLog implements LogSink {
 
     private final LogSink out;
     private volatile int debugLevel;
+    private volatile boolean closing;
 
     DirEventLog(LogSink out, int debugLevel) {
         this.out = out;
@@ -29,8 +30,16 @@ final class DirEventLog implements LogSink {
         }
     }
 
+    /** From now on children end because we stop them: that is not news (5.2 left them running). */
+    void closing() {
+        closing = true;
+    }
+
     /** How direvent reports a child's end. */
     static void exit(DirEventLog log, long pid, int exitCode, int signal, boolean timedOut) {
+        if (log.closing) {
+            return;
+        }
         if (timedOut) {
             log.log(ERR, "process " + pid + " timed out");
         }

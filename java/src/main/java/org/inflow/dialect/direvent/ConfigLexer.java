@@ -29,6 +29,7 @@ final class ConfigLexer {
     private final List<Token> out = new ArrayList<>();
     private final Deque<Object> stack = new ArrayDeque<>();
     private final Set<Object> seen = new HashSet<>();
+    private Locus end;
 
     ConfigLexer(List<Path> includeDirs, Diagnostics diag) {
         this.includeDirs = includeDirs;
@@ -46,7 +47,6 @@ final class ConfigLexer {
             return out;
         }
         lexFile(file, bytes);
-        Locus end = out.isEmpty() ? Locus.point(file.toString(), 1, 1) : out.get(out.size() - 1).locus;
         out.add(new Token(Token.Kind.EOF, "", end));
         return out;
     }
@@ -54,7 +54,6 @@ final class ConfigLexer {
     /** Tokens of configuration text given directly (tests). */
     List<Token> read(String name, byte[] text) {
         lexFile(Path.of(name), text);
-        Locus end = out.isEmpty() ? Locus.point(name, 1, 1) : out.get(out.size() - 1).locus;
         out.add(new Token(Token.Kind.EOF, "", end));
         return out;
     }
@@ -66,7 +65,9 @@ final class ConfigLexer {
         }
         stack.push(key);
         seen.add(key);
-        new Scanner(file.toString(), new String(bytes, StandardCharsets.ISO_8859_1)).run();
+        Scanner sc = new Scanner(file.toString(), new String(bytes, StandardCharsets.ISO_8859_1));
+        sc.run();
+        end = sc.endLocus();
         stack.pop();
     }
 
@@ -99,6 +100,9 @@ final class ConfigLexer {
         private int pos;
         private int line = 1;
         private int col = 1;
+        /** What was skipped last (blank or comment): bison's locus for an unexpected end of file. */
+        private Locus skipped;
+        private int tokensBefore;
 
         Scanner(String file, String text) {
             this.file = file;
@@ -149,19 +153,23 @@ final class ConfigLexer {
         void run() {
             while (!atEnd()) {
                 char c = peek(0);
+                int l0 = line;
+                int c0 = col;
                 if (c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n') {
                     next();
+                    skip(Locus.point(file, l0, c0));
                 } else if (c == '#') {
                     if (lineStart()) {
                         int at = line;
                         directive(restOfLine(), at);
                     } else {
-                        restOfLine();
+                        lineComment(l0, c0);
                     }
                 } else if (c == '/' && peek(1) == '/') {
-                    restOfLine();
+                    lineComment(l0, c0);
                 } else if (c == '/' && peek(1) == '*') {
                     blockComment();
+                    skip(new Locus(file, l0, c0, line, col - 1));
                 } else if (c == '"') {
                     quoted();
                 } else if (c == '<' && peek(1) == '<') {
@@ -177,6 +185,29 @@ final class ConfigLexer {
                     next();
                 }
             }
+        }
+
+        /** A comment to the end of the line, its newline included (as grecs' rule has it). */
+        private void lineComment(int l0, int c0) {
+            restOfLine();
+            Locus at = new Locus(file, l0, c0, line, col);
+            if (!atEnd()) {
+                next();
+            }
+            skip(at);
+        }
+
+        private void skip(Locus at) {
+            skipped = at;
+            tokensBefore = out.size();
+        }
+
+        /** Where the end of the file is, as bison reports it: what was skipped after the last token. */
+        Locus endLocus() {
+            if (skipped != null && tokensBefore == out.size()) {
+                return skipped;
+            }
+            return out.isEmpty() ? Locus.point(file, line, col) : out.get(out.size() - 1).locus;
         }
 
         private Token.Kind punct(char c) {
@@ -220,7 +251,6 @@ final class ConfigLexer {
             int c0 = col;
             int p0 = pos;
             StringBuilder b = new StringBuilder();
-            List<String> unknown = new ArrayList<>();
             next();
             while (true) {
                 if (atEnd() || peek(0) == '\n') {
@@ -249,7 +279,8 @@ final class ConfigLexer {
                         case '"': b.append('"'); break;
                         case '\n': break;
                         default:
-                            unknown.add("\\" + e);
+                            // grecs reports it from the opening quote to the escaped character
+                            diag.warning(new Locus(file, l, c0, line, col - 1), "unknown escape sequence: '\\" + e + "'");
                             b.append(e);
                     }
                 } else {
@@ -257,9 +288,6 @@ final class ConfigLexer {
                 }
             }
             Locus at = new Locus(file, l, c0, line, col - 1);
-            for (String u : unknown) {
-                diag.warning(at, "unknown escape sequence: '" + u + "'");
-            }
             out.add(new Token(Token.Kind.QSTRING, b.toString(), at));
         }
 

@@ -73,12 +73,12 @@ public final class Handler {
         }
         Map<String, byte[]> e = new LinkedHashMap<>();
         if (env.inheritsAll()) {
-            daemonEnv.forEach((k, v) -> e.put(k, v.getBytes(StandardCharsets.UTF_8)));
+            daemonEnv.forEach((k, v) -> e.put(k, v.getBytes(StandardCharsets.ISO_8859_1)));
         } else {
             for (String k : env.kept()) {
                 String v = daemonEnv.get(k);
                 if (v != null) {
-                    e.put(k, v.getBytes(StandardCharsets.UTF_8));
+                    e.put(k, v.getBytes(StandardCharsets.ISO_8859_1));
                 }
             }
         }

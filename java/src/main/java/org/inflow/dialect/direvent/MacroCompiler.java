@@ -17,11 +17,16 @@ import org.inflow.rules.Template;
 final class MacroCompiler {
     private final HandlerEvents events;
     private final IntSupplier selfTestPid;
+    private final byte[] fixedName;
 
-    /** @param selfTestPid the self-test program's pid once known (0 before), or null without -T */
-    MacroCompiler(HandlerEvents events, IntSupplier selfTestPid) {
+    /**
+     * @param selfTestPid the self-test program's pid once known (0 before), or null without -T
+     * @param fixedName what $file is for a watched regular file (its events carry no name), or null
+     */
+    MacroCompiler(HandlerEvents events, IntSupplier selfTestPid, byte[] fixedName) {
         this.events = events;
         this.selfTestPid = selfTestPid;
+        this.fixedName = fixedName;
     }
 
     /** One argv element; null when 5.2 would drop the word (unquoted, and expands to nothing for sure). */
@@ -64,7 +69,11 @@ final class MacroCompiler {
             if (v.op.endsWith("+")) {
                 return append(b, v.word);
             }
-            b.field(Template.Source.NAME);
+            if (fixedName != null) {
+                b.text(fixedName);
+            } else {
+                b.field(Template.Source.NAME);
+            }
             return true;
         }
         IntFunction<String> value = dynamic(v.name);

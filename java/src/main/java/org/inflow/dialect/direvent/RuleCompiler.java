@@ -30,7 +30,8 @@ public final class RuleCompiler {
 
     /**
      * @param selfTestPid the self-test program's pid once it runs, or null when there is none
-     * @param daemonEnv the environment handlers inherit (the daemon's)
+     * @param daemonEnv the environment handlers inherit (the daemon's, in its order; values as
+     *                  one char per byte)
      */
     public RuleCompiler(IntSupplier selfTestPid, Map<String, String> daemonEnv) {
         this.selfTestPid = selfTestPid;
@@ -64,7 +65,11 @@ public final class RuleCompiler {
             }
             for (WatcherSpec.PathSpec p : w.paths) {
                 HandlerEvents events = new HandlerEvents(w, p.depth != 0);
-                MacroCompiler macros = new MacroCompiler(events, selfTestPid);
+                // A watched file's events come without a name; 5.2 runs its handler in the file's
+                // directory with $file its name.
+                byte[] pathBytes = MacroCompiler.bytes(p.path);
+                boolean fileRoot = isFile(Diagnostics.text(p.path));
+                MacroCompiler macros = new MacroCompiler(events, selfTestPid, fileRoot ? Handler.basename(pathBytes) : null);
                 List<Template> argv;
                 if (w.shell) {
                     argv = ShellScript.argv(joined, macros);
@@ -88,7 +93,7 @@ public final class RuleCompiler {
                         .mask(w.kernelMask())
                         .action(ActionSpec.argv(argv))
                         .env(h.env)
-                        .cwd(CwdPolicy.eventDir())
+                        .cwd(fileRoot ? CwdPolicy.fixed(Handler.parent(pathBytes)) : CwdPolicy.eventDir())
                         .stdio(w.stdout || w.stderr ? StdioPolicy.LOG_LINES : StdioPolicy.CLOSED)
                         .timeout(w.timeoutSeconds == 0 ? Duration.ofMillis(1) : Duration.ofSeconds(w.timeoutSeconds))
                         .serial(!w.nowait)
@@ -106,6 +111,15 @@ public final class RuleCompiler {
             }
         }
         return out;
+    }
+
+    private static boolean isFile(String path) {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(path);
+            return java.nio.file.Files.exists(p) && !java.nio.file.Files.isDirectory(p);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     static PathFilter names(WatcherSpec w) {
@@ -206,11 +220,16 @@ public final class RuleCompiler {
             }
             set.put(name, value);
         }
-        EnvPolicy env = inherit ? EnvPolicy.inherit() : EnvPolicy.clear();
-        if (!unset.isEmpty()) {
-            env = env.unset(unset.toArray(new String[0]));
-        }
+        // Built whole, in 5.2's order: the daemon's variables as they came, DIREVENT_*, then what
+        // environ added (an assignment to a name already there keeps its place).
         Map<String, Template> all = new LinkedHashMap<>();
+        if (inherit) {
+            for (Map.Entry<String, String> e : daemonEnv.entrySet()) {
+                if (!unset.contains(e.getKey())) {
+                    all.put(e.getKey(), Template.of(MacroCompiler.bytes(e.getValue())));
+                }
+            }
+        }
         if (direvent) {
             all.put("DIREVENT_SYSEV_CODE", macros.joined(var("sysev_code")));
             all.put("DIREVENT_SYSEV_NAME", macros.joined(var("sysev_name")));
@@ -227,6 +246,7 @@ public final class RuleCompiler {
         if (selfTestPid != null) {
             all.put("DIREVENT_SELF_TEST_PID", macros.joined(var("self_test_pid")));
         }
+        EnvPolicy env = EnvPolicy.clear();
         for (Map.Entry<String, Template> e : all.entrySet()) {
             env = env.set(e.getKey(), e.getValue());
         }
