@@ -47,9 +47,20 @@ final class RequestBuilder {
                 break;
         }
         b.stdio(stdio(rule));
-        if (rule.stdio() == StdioPolicy.LOG_LINES && rule.reporter() != RuleReporter.SILENT) {
+        if (rule.stdio() != StdioPolicy.CLOSED && rule.stdio() != StdioPolicy.INHERIT && rule.stdio() != StdioPolicy.DEV_NULL
+                && rule.reporter() != RuleReporter.SILENT) {
             RuleReporter reporter = rule.reporter();
-            b.outputSink((pid, line, n) -> reporter.output(rule, pid, false, line, n));
+            b.outputSink(new OutputSink() {
+                @Override
+                public void line(int pid, byte[] line, int n) {
+                    reporter.output(rule, pid, false, line, n);
+                }
+
+                @Override
+                public void errorLine(int pid, byte[] line, int n) {
+                    reporter.output(rule, pid, true, line, n);
+                }
+            });
         }
         if (rule.user() != null) {
             b.user(user(rule));
@@ -132,6 +143,12 @@ final class RequestBuilder {
                 return SpawnRequest.Stdio.INHERIT;
             case LOG_LINES:
                 return SpawnRequest.Stdio.CAPTURE;
+            case LOG_LINES_SPLIT:
+                return SpawnRequest.Stdio.CAPTURE_SPLIT;
+            case LOG_STDOUT:
+                return SpawnRequest.Stdio.CAPTURE_STDOUT;
+            case LOG_STDERR:
+                return SpawnRequest.Stdio.CAPTURE_STDERR;
             default:
                 return SpawnRequest.Stdio.CLOSED;
         }

@@ -26,7 +26,13 @@ public final class SpawnRequest {
         /** stdin from /dev/null; stdout and stderr into one pipe, logged line by line at INFO with the pid. */
         CAPTURE,
         /** stdin from a pipe ({@link ChildHandle#stdin()}, e.g. a batch of paths); output captured as with CAPTURE. */
-        STDIN_PIPE
+        STDIN_PIPE,
+        /** stdin from /dev/null; stdout and stderr captured through a pipe each, stderr's lines told apart. */
+        CAPTURE_SPLIT,
+        /** stdin from /dev/null; stdout captured, stderr to /dev/null. */
+        CAPTURE_STDOUT,
+        /** stdin from /dev/null; stdout to /dev/null, stderr captured (its lines told apart as stderr's). */
+        CAPTURE_STDERR
     }
 
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
