@@ -208,13 +208,41 @@ class DirEventTest {
     }
 
     @Test
+    void handlersAndTheDaemonRunAsTheConfiguredUserAndThePidFileStillGoes() throws Exception {
+        if (!"0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim())) {
+            System.out.println("DirEventTest: user switching needs root; skipped");
+            return;
+        }
+        DirEventRun r = new DirEventRun(tmp);
+        Files.createDirectories(tmp.resolve("w"));
+        Files.createDirectories(tmp.resolve("out"));
+        for (Path p : new Path[] {tmp, tmp.resolve("w"), tmp.resolve("out")}) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        // a handler running as nobody cannot signal the (root) self-test: it waits for the output
+        r.config("watcher { path @T/w; event create; user nobody; option (shell); command \"id -u > @T/out/$file.tmp; mv @T/out/$file.tmp @T/out/$file\"; }\n");
+        r.selfTest("touch @T/w/a; i=0; while [ $i -lt 300 ]; do [ -e @T/out/a ] && exit 0; sleep 0.05; i=$((i+1)); done; exit 21");
+        assertEquals(0, r.status, r::toString);
+        assertEquals("65534", Files.readString(tmp.resolve("out/a")).trim());
+        // -u: the daemon itself drops root after start-up; 5.2 then leaves its pid file behind
+        r.config("watcher { path @T/w; event create; option (shell); command \"id -u > @T/out/$file; @H hup\"; }\n");
+        r.run("-f", "-lnotice", "-u", "nobody", "-P", "@T/pid", "-T", "touch @T/w/b; sleep 10; exit 21", "@T/direvent.conf");
+        assertEquals(0, r.status, r::toString);
+        assertEquals("65534", Files.readString(tmp.resolve("out/b")).trim());
+        waitFor(() -> !Files.exists(tmp.resolve("pid")));
+    }
+
+    @Test
     void capturedOutputIsLogged() throws Exception {
         DirEventRun r = new DirEventRun(tmp);
         Files.createDirectory(tmp.resolve("w"));
-        r.config("watcher { path @T/w; event create; option (stdout, shell); command \"echo to-out; @H hup\"; }\n");
+        r.config("watcher { path @T/w; event create; option (stdout, stderr, shell); command \"echo to-out; echo to-err >&2; @H hup\"; }\n"
+                + "watcher { path @T/w; event create; option (stderr, shell); command \"echo only-out; echo only-err >&2\"; }\n");
         r.run("-f", "-linfo", "-T", "touch @T/w/a; sleep 10; exit 21", "@T/direvent.conf");
         assertEquals(0, r.status, r::toString);
         assertTrue(r.stderr.contains("direvent: [INFO] to-out\n"), r::toString);
+        assertTrue(r.stderr.contains("direvent: [ERROR] to-err\n"), r::toString);
+        assertFalse(r.stderr.contains("only-out"), r::toString);
     }
 
     @Test

@@ -56,6 +56,8 @@ public final class DirEventCommand {
     private RuleHost host;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int exitStatus;
+    /** After a switch to another user, a root helper removes the pid file when we exit. */
+    private boolean pidFileHandedOff;
     private final Map<String, String> daemonEnv = environment();
 
     private DirEventCommand(String prog) {
@@ -283,7 +285,7 @@ public final class DirEventCommand {
         host.close();
         spawner.close();
         log.log(LogSink.INFO, prog + " (inflow 0.1.0, direvent 5.2 compatible) stopped");
-        if (pid != null) {
+        if (pid != null && !pidFileHandedOff) {
             pid.remove();
         }
     }
@@ -378,6 +380,7 @@ public final class DirEventCommand {
                         pid.path().toString(), Long.toString(ProcessHandle.current().pid()))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
                 pb.start(); // its stdin is our pipe: it ends when we do
+                pidFileHandedOff = true;
             } catch (IOException e) {
                 log.log(LogSink.WARNING, "the pid file will be left behind: " + e.getMessage());
             }

@@ -45,7 +45,7 @@ final class CommandText {
 
         @Override
         public String toString() {
-            return "${" + name + op + word + "}";
+            return op.isEmpty() ? "${" + name + "}" : "${" + name + op + word + "}";
         }
     }
 
