@@ -144,6 +144,21 @@ class DirEventTest {
     }
 
     @Test
+    void aDeletedPathIsWaitedForAgainEvenWhenItsParentGoesToo() throws Exception {
+        // 5.2 recurses until SIGSEGV when the directory holding a sentinel is deleted
+        DirEventRun r = new DirEventRun(tmp);
+        Files.createDirectories(tmp.resolve("dir/sub"));
+        r.config("watcher { path @T/dir/sub; event create; command \"@H $file\"; }\n");
+        r.selfTest("rm -rf @T/dir; mkdir -p @T/dir/sub; touch @T/dir/sub/end; sleep 10; exit 21");
+        assertEquals(0, r.status, r::toString);
+        assertEquals("direvent: [NOTICE] " + tmp + "/dir/sub deleted\n"
+                + "direvent: [NOTICE] installing CREATE sentinel for " + tmp + "/dir/sub\n"
+                + "direvent: [NOTICE] installing CREATE sentinel for " + tmp + "/dir\n", r.stderr);
+        assertEquals(List.of("cwd=@T/dir <@H> <sub> " + env(0, "", "1", "create", "sub"),
+                "cwd=@T/dir/sub <@H> <end> " + env(256, "CREATE", "1", "create", "end")), r.handlerLines());
+    }
+
+    @Test
     void aWatchedFileKeepsItsWatchThroughAnAtomicReplace() throws Exception {
         DirEventRun r = new DirEventRun(tmp);
         Files.createDirectory(tmp.resolve("w"));

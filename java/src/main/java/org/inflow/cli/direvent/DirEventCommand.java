@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +49,7 @@ public final class DirEventCommand {
     private Path configPath;
     private DirEventLog log;
     private final AtomicInteger selfTestPid = new AtomicInteger();
-    private final Set<String> waiting = DirEventReporter.sharedWaiting();
+    private final Map<String, byte[]> waiting = DirEventReporter.sharedWaiting();
     private final List<DirEventReporter> reporters = new ArrayList<>();
     private NativeSpawner spawner;
     private RuleHost host;
@@ -224,6 +223,8 @@ public final class DirEventCommand {
             Detach.exiting(2);
             return 2;
         }
+        // in the background copy, the launcher's terminal is let go first: "started" goes to syslog
+        Detach.ready();
         log.log(LogSink.INFO, prog + " (inflow 0.1.0, direvent 5.2 compatible) started");
         PidFile pid = null;
         String pidPath = opts.pidfile != null ? opts.pidfile : config.pidfile();
@@ -234,7 +235,6 @@ public final class DirEventCommand {
                 log.log(LogSink.ERR, "cannot create pidfile " + pidPath + ": " + e.getMessage());
             }
         }
-        Detach.ready();
         String user = opts.user != null ? opts.user : config.user();
         if (user != null && !switchUser(user, pid)) {
             shutdown(pid);

@@ -3,7 +3,7 @@ package org.inflow.cli.direvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -18,23 +18,26 @@ import org.inflow.rules.RuleReporter;
  * appearance of a missing path is handed to `appeared`, which runs direvent's synthesized create.
  */
 final class DirEventReporter implements RuleReporter {
-    /** Paths whose sentinel notices were printed and that have not appeared since (shared by all handlers). */
-    private final Set<String> waiting;
+    /**
+     * Paths waited for, with the ancestor watched meanwhile, whose sentinel notices were printed
+     * (shared by every handler of a path, so each notice is printed once).
+     */
+    private final Map<String, byte[]> waiting;
     private final Handler handler;
     private final DirEventLog log;
     private final Consumer<Handler> appeared;
     private volatile boolean failed;
     private volatile boolean settled;
 
-    DirEventReporter(Handler handler, DirEventLog log, Set<String> waiting, Consumer<Handler> appeared) {
+    DirEventReporter(Handler handler, DirEventLog log, Map<String, byte[]> waiting, Consumer<Handler> appeared) {
         this.handler = handler;
         this.log = log;
         this.waiting = waiting;
         this.appeared = appeared;
     }
 
-    static Set<String> sharedWaiting() {
-        return ConcurrentHashMap.newKeySet();
+    static Map<String, byte[]> sharedWaiting() {
+        return new ConcurrentHashMap<>();
     }
 
     /** The path could not be watched at all. */
@@ -54,19 +57,25 @@ final class DirEventReporter implements RuleReporter {
                 settled = true;
                 log.debug("creating watcher " + p);
                 break;
-            case WAITING:
+            case WAITING: {
                 settled = true;
-                if (waiting.add(p)) {
-                    sentinels(handler.pathBytes(), path);
+                byte[] anchor = trim(path);
+                byte[] before = waiting.put(p, anchor);
+                if (before == null) {
+                    sentinels(handler.pathBytes(), anchor);
+                } else if (anchor.length < before.length) {
+                    // an ancestor went too: a sentinel for each level that is missing now
+                    sentinels(before, anchor);
                 }
                 break;
+            }
             case ARMED:
                 waiting.remove(p);
                 log.debug("creating watcher " + p);
                 appeared.accept(handler);
                 break;
             case GONE:
-                if (!waiting.contains(p)) {
+                if (!waiting.containsKey(p)) {
                     log.log(LogSink.NOTICE, p + " deleted");
                 }
                 break;
