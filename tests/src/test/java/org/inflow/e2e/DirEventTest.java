@@ -159,6 +159,20 @@ class DirEventTest {
     }
 
     @Test
+    void aMissingPathThatAppearsAsAFileRunsInItsDirectory() throws Exception {
+        DirEventRun r = new DirEventRun(tmp);
+        Files.createDirectory(tmp.resolve("w"));
+        Files.writeString(tmp.resolve("new"), "x\n");
+        r.config("watcher { path @T/w/log; event (create, write); command \"@H $file $genev_name\"; }\n");
+        r.selfTest("mv @T/new @T/w/log; i=0; while [ $i -lt 100 ] && [ ! -s " + r.log + " ]; do sleep 0.05; i=$((i+1)); done;"
+                + " echo y >> @T/w/log; " + r.untilRuns(3));
+        assertEquals(0, r.status, r::toString);
+        assertEquals(List.of("cwd=@T/w <@H> <log> <create> " + env(0, "", "1", "create", "log"),
+                "cwd=@T/w <@H> <log> <write> " + env(2, "MODIFY", "2", "write", "log"),
+                "cwd=@T/w <@H> <log> <write> " + env(8, "CLOSE_WRITE", "2", "write", "log")), r.handlerLines(), r::toString);
+    }
+
+    @Test
     void aWatchedFileKeepsItsWatchThroughAnAtomicReplace() throws Exception {
         DirEventRun r = new DirEventRun(tmp);
         Files.createDirectory(tmp.resolve("w"));
@@ -341,7 +355,7 @@ class DirEventTest {
         Process p = new ProcessBuilder(DirEventRun.launcher().toString(), "-f", "-P", pidFile.toString(),
                 conf.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile()).start();
         try {
-            waitFor(() -> Files.exists(pidFile));
+            waitFor(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
             assertEquals(Long.toString(p.pid()), Files.readString(pidFile).trim());
             Files.writeString(tmp.resolve("w/a"), "");
             waitFor(() -> lines(r).contains("cwd=@T/w <@H> <one> <a>"));

@@ -57,6 +57,8 @@ public final class DirEventCommand {
     private volatile int exitStatus;
     /** After a switch to another user, a root helper removes the pid file when we exit. */
     private boolean pidFileHandedOff;
+    /** The configuration whose rules run now. */
+    private volatile DirEventConfig current;
     private final Map<String, String> daemonEnv = environment();
 
     private DirEventCommand(String prog) {
@@ -205,6 +207,7 @@ public final class DirEventCommand {
     }
 
     private int serve(DirEventConfig config) throws IOException, InterruptedException {
+        current = config;
         List<Rule> rules = compile(config);
         if (rules.isEmpty()) {
             log.log(LogSink.CRIT, "no event handlers configured");
@@ -290,6 +293,13 @@ public final class DirEventCommand {
         }
     }
 
+    /** The rules of the configuration in force made again (a path that appeared as a file). */
+    private synchronized void remake(DirEventConfig config) {
+        if (config == current && stop.getCount() > 0) {
+            host.install(SOURCE, compile(config));
+        }
+    }
+
     private synchronized void reload() {
         DirEventConfig config = new ConfigReader(opts.includeDirs).read(configPath);
         for (String line : config.diagnostics().lines()) {
@@ -305,6 +315,7 @@ public final class DirEventCommand {
             return;
         }
         log.debugLevel(config.debug() + opts.debug);
+        current = config;
         host.install(SOURCE, rules);
         log.log(LogSink.INFO, configPath + ": configuration reloaded");
     }
@@ -331,6 +342,13 @@ public final class DirEventCommand {
 
     /** direvent's synthesized create when a missing path appears: run in its parent directory. */
     private void appeared(Handler h) {
+        if (!h.madeForFile() && RuleCompiler.isFile(h.pathText()) && current != null) {
+            // it appeared as a file: its events come without a name and must run in its directory
+            DirEventConfig config = current;
+            Thread t = new Thread(() -> remake(config), "direvent-remake");
+            t.setDaemon(true);
+            t.start();
+        }
         if (!h.wantsAppearance() || spawner == null) {
             return;
         }

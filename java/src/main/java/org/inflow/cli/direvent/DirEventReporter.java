@@ -28,6 +28,8 @@ final class DirEventReporter implements RuleReporter {
     private final Consumer<Handler> appeared;
     private volatile boolean failed;
     private volatile boolean settled;
+    /** This rule saw its path missing: an ARMED now is an appearance, not the replayed state of a shared root. */
+    private volatile boolean sawMissing;
 
     DirEventReporter(Handler handler, DirEventLog log, Map<String, byte[]> waiting, Consumer<Handler> appeared) {
         this.handler = handler;
@@ -59,6 +61,7 @@ final class DirEventReporter implements RuleReporter {
                 break;
             case WAITING: {
                 settled = true;
+                sawMissing = true;
                 byte[] anchor = trim(path);
                 byte[] before = waiting.put(p, anchor);
                 if (before == null) {
@@ -70,11 +73,17 @@ final class DirEventReporter implements RuleReporter {
                 break;
             }
             case ARMED:
+                settled = true;
+                if (!sawMissing) {
+                    break; // a reload's new rule told the state of a root armed long ago
+                }
+                sawMissing = false;
                 waiting.remove(p);
                 log.debug("creating watcher " + p);
                 appeared.accept(handler);
                 break;
             case GONE:
+                sawMissing = true;
                 if (!waiting.containsKey(p)) {
                     log.log(LogSink.NOTICE, p + " deleted");
                 }

@@ -20,9 +20,12 @@ public final class Handler {
     final List<Template> argv;
     final EnvPolicy env;
     private final PathFilter names;
+    final boolean fileRoot;
     Rule rule;
 
-    Handler(WatcherSpec watcher, WatcherSpec.PathSpec path, HandlerEvents events, List<Template> argv, EnvPolicy env) {
+    Handler(WatcherSpec watcher, WatcherSpec.PathSpec path, HandlerEvents events, List<Template> argv, EnvPolicy env,
+            boolean fileRoot) {
+        this.fileRoot = fileRoot;
         this.watcher = watcher;
         this.path = path;
         this.events = events;
@@ -33,6 +36,14 @@ public final class Handler {
 
     public Rule rule() {
         return rule;
+    }
+
+    /**
+     * Whether the rule was made for a regular file (run in its directory, $file its name): a path
+     * that was missing then and is a file now needs its rule made again.
+     */
+    public boolean madeForFile() {
+        return fileRoot;
     }
 
     /** The path as configured, for messages. */

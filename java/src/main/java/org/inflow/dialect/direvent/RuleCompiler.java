@@ -86,7 +86,7 @@ public final class RuleCompiler {
                         break;
                     }
                 }
-                Handler h = new Handler(w, p, events, argv, environment(w, environ, macros));
+                Handler h = new Handler(w, p, events, argv, environment(w, environ, macros), fileRoot);
                 Rule.Builder b = Rule.builder(MacroCompiler.bytes(p.path))
                         .origin(p.locus.file + ":" + p.locus.line1)
                         .maxDepth(p.depth)
@@ -114,7 +114,8 @@ public final class RuleCompiler {
         return out;
     }
 
-    private static boolean isFile(String path) {
+    /** A path that exists and is not a directory (what 5.2 watches as a file). */
+    public static boolean isFile(String path) {
         try {
             java.nio.file.Path p = java.nio.file.Path.of(path);
             return java.nio.file.Files.exists(p) && !java.nio.file.Files.isDirectory(p);
