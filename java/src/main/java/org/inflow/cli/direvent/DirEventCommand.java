@@ -367,7 +367,21 @@ public final class DirEventCommand {
             }
             ChildHandle c = spawner.spawn(b.build());
             log.debug(h.commandText() + " running; pid=" + c.pid());
-            c.onExit().thenAccept((ChildExit e) -> DirEventLog.exit(log, e.pid(), e.exitCode(), e.signal(), e.timedOut()));
+            java.util.concurrent.CompletableFuture<Void> done =
+                    c.onExit().thenAccept((ChildExit e) -> DirEventLog.exit(log, e.pid(), e.exitCode(), e.signal(), e.timedOut()));
+            if (r.serial()) {
+                // "wait": the path's own create comes before the events that follow it. This is the
+                // pipeline's thread, before those events reach the rule; the ring holds them meanwhile
+                // (5.2 blocked everything for the whole handler as well). Bounded by the timeout.
+                try {
+                    done.get(r.timeout().toMillis() + SpawnRequest.DEFAULT_GRACE.toMillis() + 1000,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException late) {
+                    // it is the spawner's to end; events go on
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (IOException | RuntimeException e) {
             log.log(LogSink.ERR, "cannot run " + h.commandText() + ": " + e.getMessage());
         }
