@@ -27,7 +27,6 @@ final class DirEventReporter implements RuleReporter {
     private final DirEventLog log;
     private final Consumer<Handler> appeared;
     private volatile boolean failed;
-    private volatile boolean settled;
     /** This rule saw its path missing: an ARMED now is an appearance, not the replayed state of a shared root. */
     private volatile boolean sawMissing;
 
@@ -47,20 +46,14 @@ final class DirEventReporter implements RuleReporter {
         return failed;
     }
 
-    boolean settled() {
-        return settled;
-    }
-
     @Override
     public void root(Rule rule, RootState state, byte[] path, String detail) {
         String p = handler.pathText();
         switch (state) {
             case READY:
-                settled = true;
                 log.debug("creating watcher " + p);
                 break;
             case WAITING: {
-                settled = true;
                 sawMissing = true;
                 byte[] anchor = trim(path);
                 byte[] before = waiting.put(p, anchor);
@@ -73,7 +66,6 @@ final class DirEventReporter implements RuleReporter {
                 break;
             }
             case ARMED:
-                settled = true;
                 if (!sawMissing) {
                     break; // a reload's new rule told the state of a root armed long ago
                 }
@@ -89,7 +81,6 @@ final class DirEventReporter implements RuleReporter {
                 }
                 break;
             case MISSING:
-                settled = true;
                 failed = true;
                 log.log(LogSink.ERR, "cannot set watcher on " + p + ": " + detail);
                 break;
