@@ -56,7 +56,11 @@ final class DirEventReporter implements RuleReporter {
             case WAITING: {
                 sawMissing = true;
                 byte[] anchor = trim(path);
-                byte[] before = waiting.put(p, anchor);
+                // remembered: the shallowest ancestor noticed so far (each level is told once)
+                byte[] before = waiting.get(p);
+                if (before == null || anchor.length < before.length) {
+                    waiting.put(p, anchor);
+                }
                 if (before == null) {
                     sentinels(handler.pathBytes(), anchor);
                 } else if (anchor.length < before.length) {
