@@ -145,6 +145,7 @@ final class DirEventReporter implements RuleReporter {
 
     @Override
     public void failed(Rule rule, String why) {
-        log.log(LogSink.ERR, "cannot run " + handler.commandText() + ": " + why);
+        // the spawner's words already name the program and the reason (5.2: "failed with status 127")
+        log.log(LogSink.ERR, why);
     }
 }
