@@ -157,7 +157,9 @@ final class RequestBuilder {
     private RunAs user(Rule rule) {
         return users.computeIfAbsent(rule, r -> {
             try {
-                return RunAs.lookup(r.user());
+                String spec = r.user();
+                int colon = spec.indexOf(':');
+                return colon < 0 ? RunAs.lookup(spec) : RunAs.lookup(spec.substring(0, colon), spec.substring(colon + 1));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

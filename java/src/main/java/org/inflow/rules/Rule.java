@@ -144,7 +144,7 @@ public final class Rule {
         return grouping;
     }
 
-    /** The user to run as, or null for the daemon's user. */
+    /** The user to run as ("NAME", or "NAME:GROUP" for a group other than NAME's own), or null for the daemon's user. */
     public String user() {
         return user;
     }
