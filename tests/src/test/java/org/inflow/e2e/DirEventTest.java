@@ -249,10 +249,11 @@ class DirEventTest {
             Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         }
         // a handler running as nobody cannot signal the (root) self-test: it waits for the output
-        r.config("watcher { path @T/w; event create; user nobody; option (shell); command \"id -u > @T/out/$file.tmp; mv @T/out/$file.tmp @T/out/$file\"; }\n");
+        r.config("watcher { path @T/w; event create; user nobody daemon; option (shell);"
+                + " command \"id -u > @T/out/$file.tmp; id -g >> @T/out/$file.tmp; mv @T/out/$file.tmp @T/out/$file\"; }\n");
         r.selfTest("touch @T/w/a; i=0; while [ $i -lt 300 ]; do [ -e @T/out/a ] && exit 0; sleep 0.05; i=$((i+1)); done; exit 21");
         assertEquals(0, r.status, r::toString);
-        assertEquals("65534", Files.readString(tmp.resolve("out/a")).trim());
+        assertEquals("65534\n1", Files.readString(tmp.resolve("out/a")).trim(), "uid of nobody, gid of daemon");
         // -u: the daemon itself drops root after start-up; 5.2 then leaves its pid file behind
         r.config("watcher { path @T/w; event create; option (shell); command \"id -u > @T/out/$file; @H hup\"; }\n");
         r.run("-f", "-lnotice", "-u", "nobody", "-P", "@T/pid", "-T", "touch @T/w/b; sleep 10; exit 21", "@T/direvent.conf");

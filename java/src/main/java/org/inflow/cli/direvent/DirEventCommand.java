@@ -363,7 +363,8 @@ public final class DirEventCommand {
                 b.timeout(r.timeout());
             }
             if (r.user() != null) {
-                b.user(RunAs.lookup(r.user()));
+                int colon = r.user().indexOf(':');
+                b.user(colon < 0 ? RunAs.lookup(r.user()) : RunAs.lookup(r.user().substring(0, colon), r.user().substring(colon + 1)));
             }
             ChildHandle c = spawner.spawn(b.build());
             log.debug(h.commandText() + " running; pid=" + c.pid());

@@ -366,9 +366,7 @@ public final class ConfigReader {
         }
         w.user = name.text;
         w.group = group == null ? null : group.text;
-        if (group != null) {
-            diag.warning(group.locus, "the group is not applied: the handler runs with the groups of " + Diagnostics.text(name.text));
-        }
+
     }
 
     /** Is NAME the first field of a line of this passwd/group-format file (or numeric)? */

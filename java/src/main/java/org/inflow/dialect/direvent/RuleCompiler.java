@@ -105,7 +105,7 @@ public final class RuleCompiler {
                     b.names(names);
                 }
                 if (w.user != null) {
-                    b.user(w.user);
+                    b.user(w.group != null ? w.user + ":" + w.group : w.user);
                 }
                 h.rule = b.reporter(reporters.apply(h)).build();
                 out.add(h);
