@@ -198,12 +198,13 @@ watcher {
   path $T/w;
   event create;
   option (stdout, stderr, shell);
-  command "echo to-out; echo to-err >&2; $H fail";
+  command "echo to-out; sleep 0.3; echo to-err >&2; $H fail";
 }
 EOF
 OPS[capture]='touch $T/w/a'
 SETUP[capture]='mkdir $T/w'
 ARGS[capture]="-f -linfo"
+# (the pause: 5.2 reads each stream in its own process, and their lines can mix on its stderr)
 
 scenario exit21 same "self-test exit status is direvent's" <<'EOF'
 watcher {
