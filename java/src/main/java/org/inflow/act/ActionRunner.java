@@ -46,7 +46,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     private final byte batchSeparator;
     private final SpawnListener listener;
     private final AtomicInteger running = new AtomicInteger();
-    private final Map<Rule, RuleState> states = new IdentityHashMap<>();
+    /** By rule, or by serial group for the rules in one. */
+    private final Map<Object, RuleState> states = new IdentityHashMap<>();
     private final ExecutorService stdinWriters;
     /**
      * posix_spawn returns only once the child has exec'd (~0.25 ms here), so runs are started
@@ -102,7 +103,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     @Override
     public synchronized boolean offer(Job job) {
         Rule rule = job.rule();
-        RuleState s = states.computeIfAbsent(rule, r -> new RuleState());
+        RuleState s = states.computeIfAbsent(stateKey(rule), r -> new RuleState());
         if (rule.oneshot() && s.fired) {
             return true;
         }
@@ -117,7 +118,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             }
             s.backlog.add(job);
             if (!busy) {
-                startBacklog(rule, s); // a finish could not start the oldest one then
+                startBacklog(s); // a finish could not start the oldest one then
             }
             return true;
         }
@@ -221,7 +222,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     }
 
     private synchronized void finished(Rule rule, ChildHandle child) {
-        RuleState s = states.get(rule);
+        RuleState s = states.get(stateKey(rule));
         running.decrementAndGet();
         if (s == null) {
             return;
@@ -230,7 +231,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         s.active--;
         idleIfDone(s);
         if (!s.backlog.isEmpty()) {
-            startBacklog(rule, s);
+            startBacklog(s);
         }
     }
 
@@ -243,8 +244,13 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         return rule.serial() && rule.maxEvents() == 1;
     }
 
-    /** Starts the oldest waiting job of the rule if it may run now. @return whether one started */
-    private boolean startBacklog(Rule rule, RuleState s) {
+    /** Rules of one serial group share their run state: one of them runs at a time. */
+    private static Object stateKey(Rule rule) {
+        return rule.serial() && rule.serialGroup() != null ? rule.serialGroup() : rule;
+    }
+
+    /** Starts the oldest waiting job of the rule (or group) if it may run now. @return whether one started */
+    private boolean startBacklog(RuleState s) {
         if (s.active > 0 || (maxRunning > 0 && running.get() >= maxRunning)) {
             return false;
         }
@@ -252,7 +258,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         if (next == null) {
             return false;
         }
-        if (!start(next, rule, s)) {
+        if (!start(next, next.rule(), s)) {
             s.backlog.addFirst(next); // the starters are full: the next finish or offer tries again
             return false;
         }

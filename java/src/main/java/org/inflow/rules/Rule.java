@@ -36,6 +36,7 @@ public final class Rule {
     private final StdioPolicy stdio;
     private final Duration timeout;
     private final boolean serial;
+    private final Object serialGroup;
     private final boolean noLoop;
     private final boolean oneshot;
     private final Duration settle;
@@ -67,6 +68,7 @@ public final class Rule {
         stdio = b.stdio;
         timeout = b.timeout;
         serial = b.serial;
+        serialGroup = b.serialGroup;
         noLoop = b.noLoop;
         oneshot = b.oneshot;
         settle = b.settle;
@@ -171,6 +173,15 @@ public final class Rule {
         return serial;
     }
 
+    /**
+     * Serial rules with the same group (compared by identity) run one at a time among them, in
+     * the order of their events, as one rule would (direvent: one watcher, several paths); they
+     * share their run state. Null: the rule is its own group.
+     */
+    public Object serialGroup() {
+        return serialGroup;
+    }
+
     /** Events the rule's own child causes, while it runs, are ignored. */
     public boolean noLoop() {
         return noLoop;
@@ -253,6 +264,7 @@ public final class Rule {
         private StdioPolicy stdio = StdioPolicy.DEV_NULL;
         private Duration timeout = Duration.ZERO;
         private boolean serial;
+        private Object serialGroup;
         private boolean noLoop;
         private boolean oneshot;
         private Duration settle = Duration.ZERO;
@@ -346,6 +358,11 @@ public final class Rule {
 
         public Builder serial(boolean oneAtATime) {
             serial = oneAtATime;
+            return this;
+        }
+
+        public Builder serialGroup(Object group) {
+            serialGroup = group;
             return this;
         }
 
