@@ -54,6 +54,26 @@ class DirEventTest {
     }
 
     @Test
+    void aWatchersHandlersRunOneAtATimeAcrossItsPathsUnlessNowait() throws Exception {
+        DirEventRun r = new DirEventRun(tmp);
+        Files.createDirectory(tmp.resolve("w1"));
+        Files.createDirectory(tmp.resolve("w2"));
+        r.config("watcher { path @T/w1; path @T/w2; event create; option (shell);"
+                + " command \"echo start $file >> @T/log; sleep 0.3; echo end $file >> @T/log\"; }\n");
+        r.selfTest("touch @T/w1/a @T/w2/b; i=0; while [ $i -lt 300 ]; do [ $(cat @T/log 2>/dev/null | wc -l) -ge 4 ] && exit 0;"
+                + " sleep 0.05; i=$((i+1)); done; exit 21");
+        assertEquals(0, r.status, r::toString);
+        assertEquals(List.of("start a", "end a", "start b", "end b"), Files.readAllLines(tmp.resolve("log")));
+        Files.delete(tmp.resolve("log"));
+        r.config("watcher { path @T/w1; path @T/w2; event create; option (shell, nowait);"
+                + " command \"echo start $file >> @T/log; sleep 0.3; echo end $file >> @T/log\"; }\n");
+        r.selfTest("touch @T/w1/c @T/w2/d; i=0; while [ $i -lt 300 ]; do [ $(cat @T/log 2>/dev/null | wc -l) -ge 4 ] && exit 0;"
+                + " sleep 0.05; i=$((i+1)); done; exit 21");
+        assertEquals(0, r.status, r::toString);
+        assertTrue(Files.readAllLines(tmp.resolve("log")).get(1).startsWith("start"), "nowait handlers overlap");
+    }
+
+    @Test
     void selfTestStatusIsTheProgramsAnd2WhenKilled() throws Exception {
         DirEventRun r = new DirEventRun(tmp);
         Files.createDirectory(tmp.resolve("w"));

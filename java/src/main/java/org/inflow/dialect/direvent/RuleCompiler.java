@@ -98,6 +98,7 @@ public final class RuleCompiler {
                                 : w.stderr ? StdioPolicy.LOG_STDERR : StdioPolicy.CLOSED)
                         .timeout(w.timeoutSeconds == 0 ? Duration.ofMillis(1) : Duration.ofSeconds(w.timeoutSeconds))
                         .serial(!w.nowait)
+                        .serialGroup(w) // a watcher's paths share its one handler
                         .maxEvents(1)
                         .waitMissing(true);
                 PathFilter names = names(w);
