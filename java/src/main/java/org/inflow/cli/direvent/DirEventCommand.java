@@ -121,7 +121,12 @@ public final class DirEventCommand {
             return 1;
         }
         configPath = Path.of(opts.positional.isEmpty() ? "/etc/direvent.conf" : opts.positional.get(0));
-        DirEventConfig config = read();
+        DirEventConfig config = new ConfigReader(opts.includeDirs).read(configPath);
+        boolean detaching = !(opts.foreground || config.foreground()) && !opts.lint && !Detach.isBackgroundCopy();
+        if (!detaching || config.diagnostics().fatal() || config.watchers().isEmpty()) {
+            // (a launcher that detaches leaves them to the background copy, whose stderr it shows)
+            printDiagnostics(config, 0);
+        }
         if (config.diagnostics().fatal()) {
             return 1;
         }
@@ -168,13 +173,6 @@ public final class DirEventCommand {
             Detach.exiting(2);
             return 2;
         }
-    }
-
-    /** Reads the configuration and prints what is wrong with it. */
-    private DirEventConfig read() {
-        DirEventConfig config = new ConfigReader(opts.includeDirs).read(configPath);
-        printDiagnostics(config, 0);
-        return config;
     }
 
     private void printDiagnostics(DirEventConfig config, int from) {
