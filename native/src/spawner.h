@@ -25,6 +25,7 @@ typedef struct spawn_req {
     int in_mode;             /* enum spawn_in */
     int out_mode;            /* enum spawn_out */
     int err_mode;            /* enum spawn_err (0: stderr goes where stdout goes) */
+    int close_unused;        /* 1: what would be /dev/null among fds 0-2 is closed instead */
     const char *helper;      /* non-NULL: run argv as uid/gid/groups through this exec helper */
     uid_t uid;
     gid_t gid;

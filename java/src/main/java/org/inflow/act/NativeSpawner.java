@@ -42,6 +42,8 @@ public final class NativeSpawner implements AutoCloseable {
     private static final int OUT_NULL = 0, OUT_INHERIT = 1, OUT_PIPE = 2;
     /** stderr apart from stdout (spawner.h's enum spawn_err), passed in bits 4-7 of the out mode. */
     private static final int ERR_NULL = 1, ERR_PIPE = 2;
+    /** In the in mode: fds 0-2 that would be /dev/null are closed (spawn_req.close_unused). */
+    private static final int CLOSE_UNUSED = 1 << 8;
     private static final int KIND_EXIT = 1, KIND_OUTPUT = 2;
     private static final int EV_INTS = 7, EV_CAP = 64;
     private static final int TAG_MAX = 0x3fffffff;
@@ -108,6 +110,9 @@ public final class NativeSpawner implements AutoCloseable {
             case CAPTURE_STDOUT: in = IN_NULL; out = OUT_PIPE | ERR_NULL << 4; break;
             case CAPTURE_STDERR: in = IN_NULL; out = OUT_NULL | ERR_PIPE << 4; break;
             default: in = IN_NULL; out = OUT_NULL; break;
+        }
+        if (r.closeUnused) {
+            in |= CLOSE_UNUSED;
         }
         byte[] help = null;
         int uid = 0, gid = 0;

@@ -47,6 +47,9 @@ final class RequestBuilder {
                 break;
         }
         b.stdio(stdio(rule));
+        if (rule.closeUnusedStdio()) {
+            b.closeUnused(true);
+        }
         if (rule.stdio() != StdioPolicy.CLOSED && rule.stdio() != StdioPolicy.INHERIT && rule.stdio() != StdioPolicy.DEV_NULL
                 && rule.reporter() != RuleReporter.SILENT) {
             RuleReporter reporter = rule.reporter();

@@ -34,6 +34,7 @@ public final class Rule {
     private final EnvPolicy env;
     private final CwdPolicy cwd;
     private final StdioPolicy stdio;
+    private final boolean closeUnusedStdio;
     private final Duration timeout;
     private final boolean serial;
     private final Object serialGroup;
@@ -66,6 +67,7 @@ public final class Rule {
         env = b.env;
         cwd = b.cwd;
         stdio = b.stdio;
+        closeUnusedStdio = b.closeUnusedStdio;
         timeout = b.timeout;
         serial = b.serial;
         serialGroup = b.serialGroup;
@@ -161,6 +163,11 @@ public final class Rule {
 
     public StdioPolicy stdio() {
         return stdio;
+    }
+
+    /** Standard streams the child does not use (not captured, not inherited) are closed rather than /dev/null. */
+    public boolean closeUnusedStdio() {
+        return closeUnusedStdio;
     }
 
     /** How long a run may take before it is stopped; zero = no limit. */
@@ -262,6 +269,7 @@ public final class Rule {
         private EnvPolicy env = EnvPolicy.inherit();
         private CwdPolicy cwd = CwdPolicy.daemon();
         private StdioPolicy stdio = StdioPolicy.DEV_NULL;
+        private boolean closeUnusedStdio;
         private Duration timeout = Duration.ZERO;
         private boolean serial;
         private Object serialGroup;
@@ -348,6 +356,12 @@ public final class Rule {
 
         public Builder stdio(StdioPolicy policy) {
             stdio = policy;
+            return this;
+        }
+
+        /** For a tool whose children had their unused standard streams closed (direvent). */
+        public Builder closeUnusedStdio(boolean close) {
+            closeUnusedStdio = close;
             return this;
         }
 

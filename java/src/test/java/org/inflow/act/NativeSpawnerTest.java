@@ -348,6 +348,16 @@ class NativeSpawnerTest {
     }
 
     @Test
+    void unusedStandardStreamsCanBeClosedInsteadOfDevNull() throws Exception {
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        ChildHandle h = spawner.spawn(SpawnRequest.command("/bin/ls", "-1", "/proc/self/fd").closeUnused(true)
+                .stdio(SpawnRequest.Stdio.CAPTURE_STDOUT).outputSink((pid, line, n) -> got.add(new String(line, 0, n, UTF_8))).build());
+        assertTrue(h.onExit().get(10, TimeUnit.SECONDS).success());
+        // stdin and stderr closed: the directory ls opens takes fd 0; stdout is the pipe
+        assertEquals(List.of("0", "1"), got);
+    }
+
+    @Test
     void stderrCapturedApartIsToldFromStdout() throws Exception {
         List<String> got = splitCapture(SpawnRequest.Stdio.CAPTURE_SPLIT);
         assertEquals(List.of("out:one", "out:three"), got.stream().filter(l -> l.startsWith("out:")).collect(Collectors.toList()));
