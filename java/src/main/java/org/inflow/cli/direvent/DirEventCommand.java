@@ -356,7 +356,7 @@ public final class DirEventCommand {
         Rule r = h.rule();
         try {
             SpawnRequest.Builder b = SpawnRequest.command(argv).env(env.toArray(new byte[0][])).cwd(cwd[0])
-                    .stdio(SpawnRequest.Stdio.CLOSED);
+                    .stdio(SpawnRequest.Stdio.CLOSED).closeUnused(true);
             if (!r.timeout().isZero()) {
                 b.timeout(r.timeout());
             }

@@ -96,6 +96,7 @@ public final class RuleCompiler {
                         .cwd(fileRoot ? CwdPolicy.fixed(Handler.parent(pathBytes)) : CwdPolicy.eventDir())
                         .stdio(w.stdout ? (w.stderr ? StdioPolicy.LOG_LINES_SPLIT : StdioPolicy.LOG_STDOUT)
                                 : w.stderr ? StdioPolicy.LOG_STDERR : StdioPolicy.CLOSED)
+                        .closeUnusedStdio(true) // 5.2 closes stdin, and stdout/stderr unless captured
                         .timeout(w.timeoutSeconds == 0 ? Duration.ofMillis(1) : Duration.ofSeconds(w.timeoutSeconds))
                         .serial(!w.nowait)
                         .serialGroup(w) // a watcher's paths share its one handler
