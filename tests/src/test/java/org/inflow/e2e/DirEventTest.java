@@ -66,7 +66,7 @@ class DirEventTest {
         assertEquals(List.of("start a", "end a", "start b", "end b"), Files.readAllLines(tmp.resolve("log")));
         Files.delete(tmp.resolve("log"));
         r.config("watcher { path @T/w1; path @T/w2; event create; option (shell, nowait);"
-                + " command \"echo start $file >> @T/log; sleep 0.3; echo end $file >> @T/log\"; }\n");
+                + " command \"echo start $file >> @T/log; sleep 1; echo end $file >> @T/log\"; }\n");
         r.selfTest("touch @T/w1/c @T/w2/d; i=0; while [ $i -lt 300 ]; do [ $(cat @T/log 2>/dev/null | wc -l) -ge 4 ] && exit 0;"
                 + " sleep 0.05; i=$((i+1)); done; exit 21");
         assertEquals(0, r.status, r::toString);

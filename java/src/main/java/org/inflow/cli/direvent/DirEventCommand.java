@@ -49,6 +49,7 @@ public final class DirEventCommand {
     private Path configPath;
     private DirEventLog log;
     private final AtomicInteger selfTestPid = new AtomicInteger();
+    private final CountDownLatch selfTestPidKnown = new CountDownLatch(1);
     private final Map<String, byte[]> waiting = DirEventReporter.sharedWaiting();
     private final List<DirEventReporter> reporters = new ArrayList<>();
     private NativeSpawner spawner;
@@ -184,7 +185,7 @@ public final class DirEventCommand {
     }
 
     private List<Rule> compile(DirEventConfig config) {
-        RuleCompiler compiler = new RuleCompiler(opts.selfTest != null ? selfTestPid::get : null, daemonEnv);
+        RuleCompiler compiler = new RuleCompiler(opts.selfTest != null ? this::selfTestPid : null, daemonEnv);
         int before = config.diagnostics().lines().size();
         List<DirEventReporter> made = new ArrayList<>();
         List<Handler> handlers = compiler.compile(config, h -> {
@@ -318,10 +319,29 @@ public final class DirEventCommand {
         log.log(LogSink.INFO, configPath + ": configuration reloaded");
     }
 
+    /**
+     * $self_test_pid: a handler's command is expanded on the pipeline's threads, possibly for an
+     * event the self-test program made before spawn() has even returned its pid here; 5.2 starts
+     * reading events only after it knows it. So the expansion waits for it (microseconds).
+     */
+    private int selfTestPid() {
+        try {
+            selfTestPidKnown.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return selfTestPid.get();
+    }
+
     private void startSelfTest() throws IOException {
-        ChildHandle child = spawner.spawn(SpawnRequest.command("/bin/sh", "-c", opts.selfTest)
-                .stdio(SpawnRequest.Stdio.INHERIT).build());
-        selfTestPid.set(child.pid());
+        ChildHandle child;
+        try {
+            child = spawner.spawn(SpawnRequest.command("/bin/sh", "-c", opts.selfTest)
+                    .stdio(SpawnRequest.Stdio.INHERIT).build());
+            selfTestPid.set(child.pid());
+        } finally {
+            selfTestPidKnown.countDown();
+        }
         child.onExit().thenAccept(exit -> {
             int status;
             if (exit.signal() == Signals.number("HUP")) {
