@@ -73,7 +73,10 @@ static char *string(JNIEnv *env, jbyteArray a, int *err)
 }
 
 /* int spawn(byte[][] argv, byte[][] env, byte[] cwd, int in, int out, byte[] helper, int uid,
- *           int gid, int[] groups, int[] result): 0 and result = {pid, pidfd, stdin, output}, or errno */
+ *           int gid, int[] groups, int[] result): 0 and result = {pid, pidfd, stdin, output
+ *           [, stderr]}, or errno. in: the stdin mode in bits 0-3, bit 8 close_unused. out: the
+ *           stdout mode in bits 0-3, the stderr mode (enum spawn_err) in bits 4-7; a 5th result
+ *           slot, if there is one, gets stderr's pipe. */
 static jint j_spawn(JNIEnv *env, jclass cls, jobjectArray argv, jobjectArray envp, jbyteArray cwd, jint in,
                     jint out, jbyteArray helper, jint uid, jint gid, jintArray groups, jintArray result)
 {
@@ -81,7 +84,8 @@ static jint j_spawn(JNIEnv *env, jclass cls, jobjectArray argv, jobjectArray env
     int err = 0;
     char **av = NULL, **ev = NULL, *dir = NULL, *help = NULL;
     gid_t *gs = NULL;
-    spawn_req req = { .in_mode = in, .out_mode = out };
+    spawn_req req = { .in_mode = in & 0xf, .out_mode = out & 0xf, .err_mode = (out >> 4) & 0xf,
+                      .close_unused = (in >> 8) & 1 };
     av = strings(env, argv, &err);
     if (av && envp)
         ev = strings(env, envp, &err);
@@ -113,8 +117,9 @@ static jint j_spawn(JNIEnv *env, jclass cls, jobjectArray argv, jobjectArray env
         spawn_result res;
         err = spawn_start(&req, &res);
         if (!err) {
-            jint r[4] = { res.pid, res.pidfd, res.in_fd, res.out_fd };
-            (*env)->SetIntArrayRegion(env, result, 0, 4, r);
+            jint r[5] = { res.pid, res.pidfd, res.in_fd, res.out_fd, res.err_fd };
+            jsize n = (*env)->GetArrayLength(env, result);
+            (*env)->SetIntArrayRegion(env, result, 0, n >= 5 ? 5 : 4, r);
         }
     }
     free(av);

@@ -41,34 +41,43 @@ static int move_above_stdio(int fd)
     return up;
 }
 
-static int stdio_from_null(posix_spawn_file_actions_t *fa, int target)
+/* /dev/null on target, or target closed (close_unused: a tool whose children had them closed). */
+static int stdio_from_null(posix_spawn_file_actions_t *fa, int target, int close_unused)
 {
+    if (close_unused)
+        return posix_spawn_file_actions_addclose(fa, target);
     if (devnull >= 0)
         return posix_spawn_file_actions_adddup2(fa, devnull, target);
     return posix_spawn_file_actions_addopen(fa, target, "/dev/null", O_RDWR, 0);
 }
 
-/* stdin from /dev/null, inherited or in_fd; stdout+stderr to /dev/null, inherited or out_fd;
- * then cwd; then every fd above 2 closed. On failure fa is destroyed. */
-static int build_actions(posix_spawn_file_actions_t *fa, int in_mode, int out_mode, int in_fd, int out_fd,
-                         const char *cwd)
+/* stdin from /dev/null, inherited or in_fd; stdout+stderr to /dev/null, inherited or out_fd
+ * (stderr apart when err_mode says so: /dev/null or err_fd), each /dev/null closed instead with
+ * close_unused; then cwd; then every fd above 2 closed. On failure fa is destroyed. */
+static int build_actions(posix_spawn_file_actions_t *fa, int in_mode, int out_mode, int err_mode, int in_fd,
+                         int out_fd, int err_fd, const char *cwd, int close_unused)
 {
+    int with_out = err_mode == SPAWN_ERR_WITH_OUT;
     int rc = posix_spawn_file_actions_init(fa);
     if (rc)
         return rc;
     if (in_mode == SPAWN_IN_NULL)
-        rc = stdio_from_null(fa, 0);
+        rc = stdio_from_null(fa, 0, close_unused);
     else if (in_mode == SPAWN_IN_PIPE)
         rc = posix_spawn_file_actions_adddup2(fa, in_fd, 0);
     if (!rc && out_mode == SPAWN_OUT_NULL) {
-        rc = stdio_from_null(fa, 1);
-        if (!rc)
-            rc = stdio_from_null(fa, 2);
+        rc = stdio_from_null(fa, 1, close_unused);
+        if (!rc && with_out)
+            rc = stdio_from_null(fa, 2, close_unused);
     } else if (!rc && out_mode == SPAWN_OUT_PIPE) {
         rc = posix_spawn_file_actions_adddup2(fa, out_fd, 1);
-        if (!rc)
+        if (!rc && with_out)
             rc = posix_spawn_file_actions_adddup2(fa, out_fd, 2);
     }
+    if (!rc && err_mode == SPAWN_ERR_NULL)
+        rc = stdio_from_null(fa, 2, close_unused);
+    else if (!rc && err_mode == SPAWN_ERR_PIPE)
+        rc = posix_spawn_file_actions_adddup2(fa, err_fd, 2);
     if (!rc && cwd)
         rc = posix_spawn_file_actions_addchdir_np(fa, cwd);
     if (!rc)
@@ -104,7 +113,7 @@ static void init_once(void)
         devnull = move_above_stdio(fd);
     for (int in = 0; in < 2; in++)
         for (int out = 0; out < 2; out++)
-            shared_fa_ok[in][out] = build_actions(&shared_fa[in][out], in, out, -1, -1, NULL) == 0;
+            shared_fa_ok[in][out] = build_actions(&shared_fa[in][out], in, out, SPAWN_ERR_WITH_OUT, -1, -1, -1, NULL, 0) == 0;
 }
 
 /* A close-on-exec pipe whose both ends are above 2 (so a dup2 onto 0..2 never hits itself). */
@@ -157,33 +166,39 @@ static char **helper_argv(const spawn_req *req)
 int spawn_start(const spawn_req *req, spawn_result *res)
 {
     res->pid = -1;
-    res->pidfd = res->in_fd = res->out_fd = -1;
+    res->pidfd = res->in_fd = res->out_fd = res->err_fd = -1;
     if (!req->argv || !req->argv[0])
         return EINVAL;
     pthread_once(&once, init_once);
     if (attr_err)
         return attr_err;
 
-    int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+    int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
     char **hv = NULL;
     int rc = 0;
     if (req->in_mode == SPAWN_IN_PIPE)
         rc = make_pipe(in);
     if (!rc && req->out_mode == SPAWN_OUT_PIPE)
         rc = make_pipe(out);
+    if (!rc && req->err_mode == SPAWN_ERR_PIPE)
+        rc = make_pipe(err);
     posix_spawn_file_actions_t own, *fa = &own;
-    int simple = req->in_mode != SPAWN_IN_PIPE && req->out_mode != SPAWN_OUT_PIPE && !req->cwd
-                 && (unsigned)req->in_mode < 2 && (unsigned)req->out_mode < 2;
-    if (!rc && simple && shared_fa_ok[req->in_mode][req->out_mode])
+    int simple = req->in_mode != SPAWN_IN_PIPE && req->out_mode != SPAWN_OUT_PIPE && !req->cwd && !req->close_unused
+                 && req->err_mode == SPAWN_ERR_WITH_OUT && (unsigned)req->in_mode < 2 && (unsigned)req->out_mode < 2;
+    if (!rc && simple && shared_fa_ok[req->in_mode][req->out_mode]) {
         fa = &shared_fa[req->in_mode][req->out_mode];
-    else if (!rc)
-        rc = build_actions(&own, req->in_mode, req->out_mode, in[0], out[1], req->cwd);
+    } else if (!rc) {
+        rc = build_actions(&own, req->in_mode, req->out_mode, req->err_mode, in[0], out[1], err[1], req->cwd,
+                           req->close_unused);
+    }
     if (rc) {
         for (int i = 0; i < 2; i++) {
             if (in[i] >= 0)
                 close(in[i]);
             if (out[i] >= 0)
                 close(out[i]);
+            if (err[i] >= 0)
+                close(err[i]);
         }
         return rc;
     }
@@ -208,6 +223,8 @@ int spawn_start(const spawn_req *req, spawn_result *res)
         close(in[0]);
     if (out[1] >= 0)
         close(out[1]);
+    if (err[1] >= 0)
+        close(err[1]);
     if (!rc) {
         int fd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (fd < 0) {
@@ -221,6 +238,7 @@ int spawn_start(const spawn_req *req, spawn_result *res)
             res->pidfd = fd;
             res->in_fd = in[1];
             res->out_fd = out[0];
+            res->err_fd = err[0];
             return 0;
         }
     }
@@ -228,6 +246,8 @@ int spawn_start(const spawn_req *req, spawn_result *res)
         close(in[1]);
     if (out[0] >= 0)
         close(out[0]);
+    if (err[0] >= 0)
+        close(err[0]);
     return rc;
 }
 

@@ -15,6 +15,8 @@
 enum spawn_in { SPAWN_IN_NULL = 0, SPAWN_IN_INHERIT = 1, SPAWN_IN_PIPE = 2 };
 /* stdout + stderr (one pipe for both, in write order) */
 enum spawn_out { SPAWN_OUT_NULL = 0, SPAWN_OUT_INHERIT = 1, SPAWN_OUT_PIPE = 2 };
+/* stderr on its own (then out_mode is for stdout only): for tools that log the two apart */
+enum spawn_err { SPAWN_ERR_WITH_OUT = 0, SPAWN_ERR_NULL = 1, SPAWN_ERR_PIPE = 2 };
 
 typedef struct spawn_req {
     char *const *argv;       /* NULL-terminated, argv[0] is the program (PATH is searched without '/') */
@@ -22,6 +24,8 @@ typedef struct spawn_req {
     const char *cwd;         /* NULL: ours */
     int in_mode;             /* enum spawn_in */
     int out_mode;            /* enum spawn_out */
+    int err_mode;            /* enum spawn_err (0: stderr goes where stdout goes) */
+    int close_unused;        /* 1: what would be /dev/null among fds 0-2 is closed instead */
     const char *helper;      /* non-NULL: run argv as uid/gid/groups through this exec helper */
     uid_t uid;
     gid_t gid;
@@ -34,6 +38,7 @@ typedef struct spawn_result {
     int pidfd;      /* close-on-exec; hand it to the reaper */
     int in_fd;      /* SPAWN_IN_PIPE: write end of the child's stdin, else -1 */
     int out_fd;     /* SPAWN_OUT_PIPE: read end of the child's stdout+stderr, else -1 */
+    int err_fd;     /* SPAWN_ERR_PIPE: read end of the child's stderr, else -1 */
 } spawn_result;
 
 /* Starts the child. Returns 0, or an errno value (ENOENT, EACCES, ... from the exec as well:

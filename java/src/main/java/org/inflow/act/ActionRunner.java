@@ -46,7 +46,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     private final byte batchSeparator;
     private final SpawnListener listener;
     private final AtomicInteger running = new AtomicInteger();
-    private final Map<Rule, RuleState> states = new IdentityHashMap<>();
+    /** By rule, or by serial group for the rules in one. */
+    private final Map<Object, RuleState> states = new IdentityHashMap<>();
     private final ExecutorService stdinWriters;
     /**
      * posix_spawn returns only once the child has exec'd (~0.25 ms here), so runs are started
@@ -85,6 +86,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     private static final int STARTERS = 2;
     private static final int START_QUEUE = 256;
+    private static final int SERIAL_BACKLOG = 4096;
 
     /** Per rule: its children now, and when they ran (for no-loop). Touched under `this`. */
     private static final class RuleState {
@@ -94,6 +96,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         long lastBusyStart;
         long lastIdleAt;
         boolean fired;
+        final java.util.ArrayDeque<Job> backlog = new java.util.ArrayDeque<>();
     }
 
     public int running() {
@@ -110,7 +113,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         if (rule.action() instanceof ActionSpec.RsyncBatch) {
             return mirror.offer(job);
         }
-        RuleState s = states.computeIfAbsent(rule, r -> new RuleState());
+        RuleState s = states.computeIfAbsent(stateKey(rule), r -> new RuleState());
         if (rule.oneshot() && s.fired) {
             return true;
         }
@@ -122,6 +125,16 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         int ruleCap = rule.serial() ? 1 : rule.maxRunning();
         boolean busy = (ruleCap > 0 && s.active >= ruleCap) || (maxRunning > 0 && running.get() >= maxRunning);
+        if (keepsEachEvent(rule) && (busy || !s.backlog.isEmpty())) {
+            if (s.backlog.size() >= SERIAL_BACKLOG) {
+                return false; // full: the coalescer holds (and folds) the rest
+            }
+            s.backlog.add(job);
+            if (!busy) {
+                startBacklog(s); // a finish could not start the oldest one then
+            }
+            return true;
+        }
         if (busy) {
             switch (onBusy) {
                 case IGNORE:
@@ -223,7 +236,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     }
 
     private synchronized void finished(Rule rule, ChildHandle child) {
-        RuleState s = states.get(rule);
+        RuleState s = states.get(stateKey(rule));
         running.decrementAndGet();
         if (s == null) {
             return;
@@ -231,6 +244,39 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         s.children.remove(child);
         s.active--;
         idleIfDone(s);
+        if (!s.backlog.isEmpty()) {
+            startBacklog(s);
+        }
+    }
+
+    /**
+     * A serial rule that runs every event on its own (maxEvents 1, as direvent's "wait") must not
+     * have the events that come while it runs folded into one job: its due jobs wait here, in
+     * order, up to SERIAL_BACKLOG of them.
+     */
+    private static boolean keepsEachEvent(Rule rule) {
+        return rule.serial() && rule.maxEvents() == 1;
+    }
+
+    /** Rules of one serial group share their run state: one of them runs at a time. */
+    private static Object stateKey(Rule rule) {
+        return rule.serial() && rule.serialGroup() != null ? rule.serialGroup() : rule;
+    }
+
+    /** Starts the oldest waiting job of the rule (or group) if it may run now. @return whether one started */
+    private boolean startBacklog(RuleState s) {
+        if (s.active > 0 || (maxRunning > 0 && running.get() >= maxRunning)) {
+            return false;
+        }
+        Job next = s.backlog.poll();
+        if (next == null) {
+            return false;
+        }
+        if (!start(next, next.rule(), s)) {
+            s.backlog.addFirst(next); // the starters are full: the next finish or offer tries again
+            return false;
+        }
+        return true;
     }
 
     private static void idleIfDone(RuleState s) {

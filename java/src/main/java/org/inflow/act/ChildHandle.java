@@ -33,6 +33,9 @@ public final class ChildHandle {
     boolean timedOut;
     boolean ended;
     Capture capture;
+    /** stderr's own capture (CAPTURE_SPLIT, CAPTURE_STDERR) and the reaper's tag for its pipe. */
+    Capture errCapture;
+    int errTag = -1;
 
     ChildHandle(NativeSpawner spawner, int tag, int pid, int pidfd, int stdinFd, SpawnRequest request, long startNanos) {
         this.spawner = spawner;
@@ -197,15 +200,21 @@ public final class ChildHandle {
         final OutputSink sink;
         final int pid;
         final String prefix;
+        final boolean stderr;
         private byte[] line = new byte[256];
         private int len;
 
         Capture(int fd, System.Logger logger, OutputSink sink, int pid, String prefix) {
+            this(fd, logger, sink, pid, prefix, false);
+        }
+
+        Capture(int fd, System.Logger logger, OutputSink sink, int pid, String prefix, boolean stderr) {
             this.fd = fd;
             this.logger = logger;
             this.sink = sink;
             this.pid = pid;
             this.prefix = prefix;
+            this.stderr = stderr;
         }
 
         void feed(byte[] b, int n) {
@@ -249,7 +258,11 @@ public final class ChildHandle {
                 n--;
             }
             if (sink != null) {
-                sink.line(pid, line, n);
+                if (stderr) {
+                    sink.errorLine(pid, line, n);
+                } else {
+                    sink.line(pid, line, n);
+                }
             } else if (logger.isLoggable(System.Logger.Level.INFO)) {
                 logger.log(System.Logger.Level.INFO, prefix + Text.printable(line, 0, n));
             }

@@ -40,6 +40,10 @@ public final class NativeSpawner implements AutoCloseable {
     private static final int ESRCH = 3;
     private static final int IN_NULL = 0, IN_INHERIT = 1, IN_PIPE = 2;
     private static final int OUT_NULL = 0, OUT_INHERIT = 1, OUT_PIPE = 2;
+    /** stderr apart from stdout (spawner.h's enum spawn_err), passed in bits 4-7 of the out mode. */
+    private static final int ERR_NULL = 1, ERR_PIPE = 2;
+    /** In the in mode: fds 0-2 that would be /dev/null are closed (spawn_req.close_unused). */
+    private static final int CLOSE_UNUSED = 1 << 8;
     private static final int KIND_EXIT = 1, KIND_OUTPUT = 2;
     private static final int EV_INTS = 7, EV_CAP = 64;
     private static final int TAG_MAX = 0x3fffffff;
@@ -102,7 +106,13 @@ public final class NativeSpawner implements AutoCloseable {
             case INHERIT: in = IN_INHERIT; out = OUT_INHERIT; break;
             case CAPTURE: in = IN_NULL; out = OUT_PIPE; break;
             case STDIN_PIPE: in = IN_PIPE; out = OUT_PIPE; break;
+            case CAPTURE_SPLIT: in = IN_NULL; out = OUT_PIPE | ERR_PIPE << 4; break;
+            case CAPTURE_STDOUT: in = IN_NULL; out = OUT_PIPE | ERR_NULL << 4; break;
+            case CAPTURE_STDERR: in = IN_NULL; out = OUT_NULL | ERR_PIPE << 4; break;
             default: in = IN_NULL; out = OUT_NULL; break;
+        }
+        if (r.closeUnused) {
+            in |= CLOSE_UNUSED;
         }
         byte[] help = null;
         int uid = 0, gid = 0;
@@ -113,7 +123,7 @@ public final class NativeSpawner implements AutoCloseable {
             gid = r.user.gid();
             groups = r.user.groupsShared();
         }
-        int[] res = new int[4];
+        int[] res = {-1, -1, -1, -1, -1};
         long start = System.nanoTime();
         int err = spawn0(r.argv, r.env, r.cwd, in, out, help, uid, gid, groups, res);
         if (err != 0) {
@@ -134,6 +144,20 @@ public final class NativeSpawner implements AutoCloseable {
             }
         }
         live.put(tag, h); // after h is complete: the reaper thread takes it from here
+        if (res[4] >= 0) {
+            int errTag = newTag();
+            h.errTag = errTag;
+            h.errCapture = new ChildHandle.Capture(res[4], r.outputLogger != null ? r.outputLogger : OUTPUT, r.outputSink,
+                    res[0], h.label() + ": ", true);
+            captures.put(errTag, h);
+            err = reaperWatchOutput(reaper, errTag, res[4]);
+            if (err != 0) {
+                captures.remove(errTag);
+                close0(res[4]);
+                h.errCapture = null;
+                LOG.log(Level.WARNING, "{0}: its stderr is not captured: {1}", h.label(), errorText(err));
+            }
+        }
         err = reaperWatch(reaper, tag, res[1]);
         if (err != 0) {
             // Nobody could reap it: end it now rather than leave it running unsupervised.
@@ -203,9 +227,7 @@ public final class NativeSpawner implements AutoCloseable {
         if (thread.isAlive()) {
             return; // never free what the reaper thread may still use
         }
-        for (ChildHandle h : captures.values()) {
-            close0(h.capture.fd);
-        }
+        captures.forEach((t, h) -> close0(captureOf(h, t).fd));
         captures.clear();
         for (ChildHandle h : live.values()) {
             close0(h.pidfd);
@@ -296,7 +318,7 @@ public final class NativeSpawner implements AutoCloseable {
                         } else if (events[o] == KIND_OUTPUT) {
                             ChildHandle h = captures.get(events[o + 1]);
                             if (h != null) {
-                                drain(h, READS_PER_EVENT);
+                                drain(h, events[o + 1], READS_PER_EVENT);
                             }
                         }
                     } catch (Throwable t) {
@@ -391,7 +413,10 @@ public final class NativeSpawner implements AutoCloseable {
             }
             if (h.capture != null && captures.get(tag) == h) {
                 // its last lines before its exit line (a grandchild may keep the pipe open: bounded)
-                drain(h, 4 * READS_PER_EVENT);
+                drain(h, tag, 4 * READS_PER_EVENT);
+            }
+            if (h.errCapture != null && captures.get(h.errTag) == h) {
+                drain(h, h.errTag, 4 * READS_PER_EVENT);
             }
             Level level = e.success() ? Level.DEBUG : Level.INFO;
             if (LOG.isLoggable(level)) {
@@ -402,9 +427,14 @@ public final class NativeSpawner implements AutoCloseable {
         }
     }
 
+    /** The capture a reaper tag stands for: the child's stdout (or both), or its stderr's own. */
+    private static ChildHandle.Capture captureOf(ChildHandle h, int tag) {
+        return tag == h.errTag && h.errCapture != null ? h.errCapture : h.capture;
+    }
+
     /** Reads what the pipe holds (up to maxReads reads); at EOF logs the last line and closes it. */
-    private void drain(ChildHandle h, int maxReads) {
-        ChildHandle.Capture c = h.capture;
+    private void drain(ChildHandle h, int tag, int maxReads) {
+        ChildHandle.Capture c = captureOf(h, tag);
         for (int i = 0; i < maxReads; i++) {
             int n = read0(c.fd, readBuf, 0, readBuf.length);
             if (n > 0) {
@@ -419,7 +449,7 @@ public final class NativeSpawner implements AutoCloseable {
             }
             c.flush();
             // Forget it before closing: the fd number may be reused at once.
-            captures.remove(h.tag, h);
+            captures.remove(tag, h);
             reaperCloseOutput(reaper, c.fd);
             if (c.sink != null) {
                 c.sink.closed();

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -51,9 +51,23 @@ final class RequestBuilder {
                 break;
         }
         b.stdio(stdio(rule));
-        if (rule.stdio() == StdioPolicy.LOG_LINES && rule.reporter() != RuleReporter.SILENT) {
+        if (rule.closeUnusedStdio()) {
+            b.closeUnused(true);
+        }
+        if (rule.stdio() != StdioPolicy.CLOSED && rule.stdio() != StdioPolicy.INHERIT && rule.stdio() != StdioPolicy.DEV_NULL
+                && rule.reporter() != RuleReporter.SILENT) {
             RuleReporter reporter = rule.reporter();
-            b.outputSink((pid, line, n) -> reporter.output(rule, pid, false, line, n));
+            b.outputSink(new OutputSink() {
+                @Override
+                public void line(int pid, byte[] line, int n) {
+                    reporter.output(rule, pid, false, line, n);
+                }
+
+                @Override
+                public void errorLine(int pid, byte[] line, int n) {
+                    reporter.output(rule, pid, true, line, n);
+                }
+            });
         }
         if (rule.user() != null) {
             b.user(user(rule));
@@ -109,7 +123,8 @@ final class RequestBuilder {
         if (policy.inheritsAll() && policy.assigned().isEmpty() && policy.removed().isEmpty()) {
             return null;
         }
-        Map<String, byte[]> env = new HashMap<>();
+        // in order: the daemon's own, then the rule's in the order given (a tool's users may rely on it)
+        Map<String, byte[]> env = new LinkedHashMap<>();
         if (policy.inheritsAll()) {
             System.getenv().forEach((k, v) -> env.put(k, v.getBytes(StandardCharsets.UTF_8)));
         } else {
@@ -145,6 +160,12 @@ final class RequestBuilder {
                 return SpawnRequest.Stdio.INHERIT;
             case LOG_LINES:
                 return SpawnRequest.Stdio.CAPTURE;
+            case LOG_LINES_SPLIT:
+                return SpawnRequest.Stdio.CAPTURE_SPLIT;
+            case LOG_STDOUT:
+                return SpawnRequest.Stdio.CAPTURE_STDOUT;
+            case LOG_STDERR:
+                return SpawnRequest.Stdio.CAPTURE_STDERR;
             default:
                 return SpawnRequest.Stdio.CLOSED;
         }
@@ -153,7 +174,9 @@ final class RequestBuilder {
     private RunAs user(Rule rule) {
         return users.computeIfAbsent(rule, r -> {
             try {
-                return RunAs.lookup(r.user());
+                String spec = r.user();
+                int colon = spec.indexOf(':');
+                return colon < 0 ? RunAs.lookup(spec) : RunAs.lookup(spec.substring(0, colon), spec.substring(colon + 1));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -59,6 +59,44 @@ public final class RunAs {
         return r != null ? r : fromId(user);
     }
 
+    /**
+     * As {@link #lookup(String)}, but with `group` (a name in /etc/group, or a number) as the gid
+     * and first supplementary group instead of the user's own primary group, as initgroups(user,
+     * group) would give.
+     *
+     * @throws IOException no such user or group
+     */
+    public static RunAs lookup(String user, String group) throws IOException {
+        RunAs r = lookup(user);
+        int gid = -1;
+        for (String gl : lines(Path.of("/etc/group"))) {
+            String[] g = gl.split(":", -1);
+            if (g.length >= 3 && g[0].equals(group)) {
+                try {
+                    gid = Integer.parseInt(g[2]);
+                } catch (NumberFormatException broken) {
+                    // try it as a number below
+                }
+                break;
+            }
+        }
+        if (gid < 0) {
+            try {
+                gid = Integer.parseInt(group);
+            } catch (NumberFormatException e) {
+                throw new IOException("no such group: " + group);
+            }
+        }
+        Set<Integer> gs = new LinkedHashSet<>();
+        gs.add(gid);
+        for (int g : r.groups) {
+            if (g != r.gid) {
+                gs.add(g);
+            }
+        }
+        return new RunAs(user, r.uid, gid, gs.stream().mapToInt(Integer::intValue).toArray());
+    }
+
     /** The /etc/passwd + /etc/group resolution on given lines; null when passwd has no such user. */
     static RunAs fromFiles(String user, List<String> passwd, List<String> group) {
         for (String line : passwd) {

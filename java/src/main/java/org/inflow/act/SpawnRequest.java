@@ -26,7 +26,13 @@ public final class SpawnRequest {
         /** stdin from /dev/null; stdout and stderr into one pipe, logged line by line at INFO with the pid. */
         CAPTURE,
         /** stdin from a pipe ({@link ChildHandle#stdin()}, e.g. a batch of paths); output captured as with CAPTURE. */
-        STDIN_PIPE
+        STDIN_PIPE,
+        /** stdin from /dev/null; stdout and stderr captured through a pipe each, stderr's lines told apart. */
+        CAPTURE_SPLIT,
+        /** stdin from /dev/null; stdout captured, stderr to /dev/null. */
+        CAPTURE_STDOUT,
+        /** stdin from /dev/null; stdout to /dev/null, stderr captured (its lines told apart as stderr's). */
+        CAPTURE_STDERR
     }
 
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
@@ -40,6 +46,7 @@ public final class SpawnRequest {
     final long graceNanos;
     final System.Logger outputLogger;
     final OutputSink outputSink;
+    final boolean closeUnused;
 
     private SpawnRequest(Builder b) {
         this.argv = b.argv;
@@ -51,6 +58,7 @@ public final class SpawnRequest {
         this.graceNanos = b.grace.toNanos();
         this.outputLogger = b.outputLogger;
         this.outputSink = b.outputSink;
+        this.closeUnused = b.closeUnused;
     }
 
     /** argv[0] is the program: a path, or a name searched in the daemon's PATH. */
@@ -111,6 +119,11 @@ public final class SpawnRequest {
         return stdio;
     }
 
+    /** Whether fds 0-2 that would be /dev/null are closed instead. */
+    public boolean closesUnused() {
+        return closeUnused;
+    }
+
     /** null: the daemon's own user. */
     public RunAs user() {
         return user;
@@ -156,6 +169,7 @@ public final class SpawnRequest {
         private Duration grace = DEFAULT_GRACE;
         private System.Logger outputLogger;
         private OutputSink outputSink;
+        private boolean closeUnused;
 
         private Builder(byte[][] argv) {
             if (argv.length == 0) {
@@ -239,6 +253,12 @@ public final class SpawnRequest {
         }
 
         /** Captured lines go here rather than to a logger. */
+        /** Standard streams the mode would put on /dev/null are closed instead (what some tools' children got). */
+        public Builder closeUnused(boolean close) {
+            this.closeUnused = close;
+            return this;
+        }
+
         public Builder outputSink(OutputSink sink) {
             this.outputSink = sink;
             return this;

@@ -3,6 +3,7 @@ package org.inflow.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import org.inflow.cli.direvent.DirEventCommand;
 import org.inflow.cli.incron.IncrondCommand;
 import org.inflow.cli.incron.IncrontabCommand;
 import org.inflow.cli.pyconf.InorunCommand;
@@ -21,7 +22,8 @@ public final class Main implements Runnable {
             "inosync", InosyncCommand::main,
             "inorun", InorunCommand::main,
             "incrond", IncrondCommand::run,
-            "incrontab", IncrontabCommand::run);
+            "incrontab", IncrontabCommand::run,
+            "direvent", rest -> DirEventCommand.run("direvent", rest));
 
     static int run(String[] args) {
         // Front doors that read their options as the tool they replace did (its own syntax and

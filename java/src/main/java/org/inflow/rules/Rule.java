@@ -34,8 +34,10 @@ public final class Rule {
     private final EnvPolicy env;
     private final CwdPolicy cwd;
     private final StdioPolicy stdio;
+    private final boolean closeUnusedStdio;
     private final Duration timeout;
     private final boolean serial;
+    private final Object serialGroup;
     private final boolean noLoop;
     private final boolean oneshot;
     private final Duration settle;
@@ -66,8 +68,10 @@ public final class Rule {
         env = b.env;
         cwd = b.cwd;
         stdio = b.stdio;
+        closeUnusedStdio = b.closeUnusedStdio;
         timeout = b.timeout;
         serial = b.serial;
+        serialGroup = b.serialGroup;
         noLoop = b.noLoop;
         oneshot = b.oneshot;
         settle = b.settle;
@@ -146,7 +150,7 @@ public final class Rule {
         return grouping;
     }
 
-    /** The user to run as, or null for the daemon's user. */
+    /** The user to run as ("NAME", or "NAME:GROUP" for a group other than NAME's own), or null for the daemon's user. */
     public String user() {
         return user;
     }
@@ -163,6 +167,11 @@ public final class Rule {
         return stdio;
     }
 
+    /** Standard streams the child does not use (not captured, not inherited) are closed rather than /dev/null. */
+    public boolean closeUnusedStdio() {
+        return closeUnusedStdio;
+    }
+
     /** How long a run may take before it is stopped; zero = no limit. */
     public Duration timeout() {
         return timeout;
@@ -171,6 +180,15 @@ public final class Rule {
     /** Runs of this rule one at a time, in the order of their events ("wait"), rather than at once. */
     public boolean serial() {
         return serial;
+    }
+
+    /**
+     * Serial rules with the same group (compared by identity) run one at a time among them, in
+     * the order of their events, as one rule would (direvent: one watcher, several paths); they
+     * share their run state. Null: the rule is its own group.
+     */
+    public Object serialGroup() {
+        return serialGroup;
     }
 
     /** Events the rule's own child causes, while it runs, are ignored. */
@@ -261,8 +279,10 @@ public final class Rule {
         private EnvPolicy env = EnvPolicy.inherit();
         private CwdPolicy cwd = CwdPolicy.daemon();
         private StdioPolicy stdio = StdioPolicy.DEV_NULL;
+        private boolean closeUnusedStdio;
         private Duration timeout = Duration.ZERO;
         private boolean serial;
+        private Object serialGroup;
         private boolean noLoop;
         private boolean oneshot;
         private Duration settle = Duration.ZERO;
@@ -350,6 +370,12 @@ public final class Rule {
             return this;
         }
 
+        /** For a tool whose children had their unused standard streams closed (direvent). */
+        public Builder closeUnusedStdio(boolean close) {
+            closeUnusedStdio = close;
+            return this;
+        }
+
         public Builder timeout(Duration d) {
             timeout = nonNegative("timeout", d);
             return this;
@@ -357,6 +383,11 @@ public final class Rule {
 
         public Builder serial(boolean oneAtATime) {
             serial = oneAtATime;
+            return this;
+        }
+
+        public Builder serialGroup(Object group) {
+            serialGroup = group;
             return this;
         }
 

@@ -49,7 +49,10 @@ public interface RuleReporter {
     default void exited(Rule rule, int pid, int exitCode, int signal, boolean timedOut, long durationNanos) {
     }
 
-    /** One line the child wrote, without its newline (rules with StdioPolicy.LOG_LINES). */
+    /**
+     * One line the child wrote, without its newline (rules whose StdioPolicy logs lines); stderr is
+     * true only where stderr is read apart from stdout (LOG_LINES_SPLIT, LOG_STDERR).
+     */
     default void output(Rule rule, int pid, boolean stderr, byte[] line, int length) {
     }
 

@@ -328,6 +328,50 @@ class NativeSpawnerTest {
         assertEquals(List.of(path), capture(SpawnRequest.command("/bin/sh", "-c", "echo \"$PATH\"")));
     }
 
+    /** Lines a sink was given, "out:" or "err:" first, in the order they came. */
+    private static List<String> splitCapture(SpawnRequest.Stdio mode) throws Exception {
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        ChildHandle h = spawner.spawn(SpawnRequest.command("/bin/sh", "-c", "echo one; echo two >&2; echo three; ls -1 /proc/self/fd >&2")
+                .stdio(mode).outputSink(new OutputSink() {
+                    @Override
+                    public void line(int pid, byte[] line, int n) {
+                        got.add("out:" + new String(line, 0, n, UTF_8));
+                    }
+
+                    @Override
+                    public void errorLine(int pid, byte[] line, int n) {
+                        got.add("err:" + new String(line, 0, n, UTF_8));
+                    }
+                }).build());
+        assertTrue(h.onExit().get(10, TimeUnit.SECONDS).success());
+        return got;
+    }
+
+    @Test
+    void unusedStandardStreamsCanBeClosedInsteadOfDevNull() throws Exception {
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        ChildHandle h = spawner.spawn(SpawnRequest.command("/bin/ls", "-1", "/proc/self/fd").closeUnused(true)
+                .stdio(SpawnRequest.Stdio.CAPTURE_STDOUT).outputSink((pid, line, n) -> got.add(new String(line, 0, n, UTF_8))).build());
+        assertTrue(h.onExit().get(10, TimeUnit.SECONDS).success());
+        // stdin and stderr closed: the directory ls opens takes fd 0; stdout is the pipe
+        assertEquals(List.of("0", "1"), got);
+    }
+
+    @Test
+    void stderrCapturedApartIsToldFromStdout() throws Exception {
+        List<String> got = splitCapture(SpawnRequest.Stdio.CAPTURE_SPLIT);
+        assertEquals(List.of("out:one", "out:three"), got.stream().filter(l -> l.startsWith("out:")).collect(Collectors.toList()));
+        // ls sees 0-2 and its own directory: the two pipes' other ends are not inherited
+        assertEquals(List.of("err:two", "err:0", "err:1", "err:2", "err:3"),
+                got.stream().filter(l -> l.startsWith("err:")).collect(Collectors.toList()));
+    }
+
+    @Test
+    void onlyTheCapturedStreamIsRead() throws Exception {
+        assertEquals(List.of("out:one", "out:three"), splitCapture(SpawnRequest.Stdio.CAPTURE_STDOUT));
+        assertEquals(List.of("err:two", "err:0", "err:1", "err:2", "err:3"), splitCapture(SpawnRequest.Stdio.CAPTURE_STDERR));
+    }
+
     @Test
     void captureLogsLinesWithThePidBeforeTheExit() throws Exception {
         RecordingLogger log = new RecordingLogger();
