@@ -82,7 +82,7 @@ public class KernelDrainBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        raiseQueue(events + 16384L);
+        raiseQueue(events + 1024L);
         dir = Fixtures.target().resolve("drain");
         Files.createDirectories(dir);
         a = FileChannel.open(dir.resolve("a"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -197,7 +197,7 @@ public class KernelDrainBenchmark {
         } catch (IOException e) {
             throw new IOException("fs.inotify.max_queued_events is " + cur + "; " + need + " are needed to queue "
                     + events + " events: run as root, or sysctl -w fs.inotify.max_queued_events=" + need
-                    + ", or pass -p events=N with N < " + (cur - 16384), e);
+                    + ", or pass -p events=N with N < " + (cur - 1024), e);
         }
     }
 
