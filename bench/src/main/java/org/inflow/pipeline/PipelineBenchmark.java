@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 
@@ -34,6 +35,7 @@ import org.inflow.rules.LiveRules;
 import org.inflow.rules.PathFilter;
 import org.inflow.rules.Rule;
 import org.inflow.rules.RuleIndex;
+import org.inflow.rules.RuleMatches;
 import org.inflow.rules.Template;
 
 /**
@@ -50,6 +52,8 @@ import org.inflow.rules.Template;
  * <li>{@code settle=zero}: every batch's windows become jobs at its end (handed to a sink that
  * drops them): a job and its key are allocated per path per batch, i.e. per 4 events here.</li>
  * </ul>
+ * {@code stage} splits the cost: {@code coalesce} is the real stage (match + fold), {@code match}
+ * only runs the rule index match per event, {@code count} only reads the slot (decode + ring).
  * Run: {@code java -jar bench/target/benchmarks.jar PipelineBenchmark -prof gc}
  */
 @State(Scope.Benchmark)
@@ -66,6 +70,9 @@ public class PipelineBenchmark {
     @Param({"fold", "zero"})
     public String settle;
 
+    @Param({"coalesce", "match", "count"})
+    public String stage;
+
     /** Slots; a ring the reader cannot outrun while it parks (200 µs) when full. */
     @Param({"65536"})
     public int ringSize;
@@ -76,6 +83,8 @@ public class PipelineBenchmark {
     private BatchPublisher publisher;
     private Coalescer coalescer;
     private long refused;
+    /** Written by the count stage so its read of the slot is not dead code. */
+    private long seen;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -93,7 +102,17 @@ public class PipelineBenchmark {
             t.setDaemon(true);
             return t;
         }, ProducerType.SINGLE, new BlockingWaitStrategy());
-        disruptor.handleEventsWith(coalescer);
+        RuleMatches matches = new RuleMatches();
+        EventHandler<FsEvent> handler;
+        if (stage.equals("coalesce")) {
+            handler = coalescer;
+        } else if (stage.equals("match")) {
+            handler = (e, seq, end) -> rules.current().match(e.root, e.dirBytes(), e.dirLength(), e.nameBytes(),
+                    e.nameLength(), e.mask, matches);
+        } else {
+            handler = (e, seq, end) -> seen += e.mask;
+        }
+        disruptor.handleEventsWith(handler);
         publisher = new BatchPublisher(disruptor.start(), batch, TimeUnit.SECONDS.toNanos(10));
     }
 
@@ -139,7 +158,7 @@ public class PipelineBenchmark {
         if (refused > 0) {
             throw new IllegalStateException(refused + " batches refused: the stage stalled for 10 s");
         }
-        if (settle.equals("fold") && coalescer.jobsDelivered() > 0) {
+        if (settle.equals("fold") && stage.equals("coalesce") && coalescer.jobsDelivered() > 0) {
             throw new IllegalStateException("fold: jobs were released; the windows did not stay open");
         }
     }
