@@ -46,7 +46,7 @@ import org.inflow.rules.Template;
  * The benchmark thread plays the native reader; the ring's back-pressure paces it to the
  * consumer, so the score is the consumer's throughput. ns/op is per event.
  * <ul>
- * <li>{@code settle=fold}: a long settle window, so the 1024 paths of the batch stay pending and
+ * <li>{@code settle=fold}: a long settle window, so the batch's paths stay pending and
  * every event folds into an open window: the steady state of a burst, where nothing may be
  * allocated ({@code -prof gc}: gc.alloc.rate.norm ≈ 0 B/op).</li>
  * <li>{@code settle=zero}: every batch's windows become jobs at its end (handed to a sink that
@@ -64,11 +64,14 @@ import org.inflow.rules.Template;
 @Fork(1)
 public class PipelineBenchmark {
     private static final int RECORDS = 4096;
-    private static final int PATHS = 1024;
     private static final byte[] ROOT = "/srv/build/project".getBytes(StandardCharsets.UTF_8);
 
     @Param({"fold", "zero"})
     public String settle;
+
+    /** Distinct paths in the batch (pending keys in the coalescer). */
+    @Param({"1024"})
+    public int paths;
 
     @Param({"coalesce", "match", "count"})
     public String stage;
@@ -117,13 +120,13 @@ public class PipelineBenchmark {
     }
 
     /**
-     * 4096 events on 1024 paths in 64 directories, 3 levels below the root, names like
-     * "unit-0123.c" (each path 4 times, in an order that never repeats a path back to back).
+     * 4096 events on {@code paths} paths in up to 64 directories, 3 levels below the root, names
+     * like "unit-0123.c" (1024 paths: each 4 times, never the same path back to back).
      */
     private int fill() {
         int at = 0;
         for (int i = 0; i < RECORDS; i++) {
-            int p = (i * 7) % PATHS;
+            int p = (i * 7) % paths;
             byte[] dir = String.format("%s/src/module-%02d/part", new String(ROOT, StandardCharsets.UTF_8), p % 64)
                     .getBytes(StandardCharsets.UTF_8);
             byte[] name = String.format("unit-%04d.c", p).getBytes(StandardCharsets.UTF_8);
