@@ -1,7 +1,7 @@
 /*
  * cwalk - minimal C baseline for recursive inotify watch set-up.
  *
- * Usage: cwalk [-m] DIR
+ * Usage: cwalk [-m [-p]] DIR
  *
  * One inotify instance; a depth-first walk of DIR that, for every directory,
  * adds a watch by path (with the same mask a recursive monitor uses) and
@@ -10,7 +10,9 @@
  * Symbolic links are never followed.  When every directory is watched it
  * prints the number of watches to stdout and "Watches established." to
  * stderr, then exits 0; with -m it stays alive like a monitor (reading and
- * discarding events) until it is killed.
+ * discarding events) until it is killed; with -p as well it prints one line
+ * per event ("WD MASK NAME", or "Q_OVERFLOW" when the kernel queue
+ * overflowed), flushed after each read, the floor for bench/compare's drain.
  *
  * Exit status: 0 on success, 1 if DIR could not be watched or the watch
  * limit (fs.inotify.max_user_watches) was reached, 2 on bad usage.
@@ -171,11 +173,29 @@ static void raise_fd_limit(void)
 	}
 }
 
-static void monitor(void)
+/* The whole buffer as lines: what a minimal consumer that hands events on does. */
+static void print_events(const char *buf, ssize_t n)
+{
+	const char *p = buf;
+
+	while (p < buf + n) {
+		const struct inotify_event *ev = (const void *)p;
+
+		if (ev->mask & IN_Q_OVERFLOW)
+			fputs("Q_OVERFLOW\n", stdout);
+		else
+			printf("%d %x %s\n", ev->wd, ev->mask, ev->len ? ev->name : "");
+		p += sizeof *ev + ev->len;
+	}
+	fflush(stdout);
+}
+
+static void monitor(int print)
 {
 	static char evbuf[65536]
 		__attribute__((aligned(__alignof__(struct inotify_event))));
 	struct pollfd pfd = { .fd = ifd, .events = POLLIN };
+	ssize_t n;
 
 	for (;;) {
 		if (poll(&pfd, 1, -1) < 0) {
@@ -184,19 +204,22 @@ static void monitor(void)
 			perror("cwalk: poll");
 			exit(1);
 		}
-		while (read(ifd, evbuf, sizeof evbuf) > 0)
-			;	/* discard */
+		while ((n = read(ifd, evbuf, sizeof evbuf)) > 0)
+			if (print)
+				print_events(evbuf, n);
 	}
 }
 
 int main(int argc, char **argv)
 {
-	int opt, keep = 0;
+	int opt, keep = 0, print = 0;
 	size_t len;
 
-	while ((opt = getopt(argc, argv, "m")) != -1) {
+	while ((opt = getopt(argc, argv, "mp")) != -1) {
 		if (opt == 'm')
 			keep = 1;
+		else if (opt == 'p')
+			print = 1;
 		else
 			goto usage;
 	}
@@ -226,10 +249,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	fputs("Watches established.\n", stderr);
 	if (keep)
-		monitor();
+		monitor(print);
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: cwalk [-m] DIR\n");
+	fprintf(stderr, "usage: cwalk [-m [-p]] DIR\n");
 	return 2;
 }

@@ -2,14 +2,21 @@
  * gentree - deterministic directory tree generator for the watch set-up
  * benchmark (bench/compare/watch-setup).
  *
- * Usage: gentree DIR NDIRS FILES_PER_DIR
+ * Usage: gentree [-F FANOUT] [-m] DIR NDIRS FILES_PER_DIR
  *
  * The tree holds exactly NDIRS directories, DIR itself included: DIR is
  * directory number 0 and directories 1 .. NDIRS-1 are created below it in
- * breadth-first order with a fan-out of 10.  Directory i (i >= 1) is named
- * "d<k>" with k = (i-1) % 10 and lives in directory (i-1) / 10, so a
- * recursive watcher of DIR places exactly NDIRS watches.  Every directory,
- * DIR included, gets FILES_PER_DIR empty regular files named f0, f1, ...
+ * breadth-first order with a fan-out of FANOUT (default 10), so the depth is
+ * about log_FANOUT(NDIRS): -F 2 gives deep narrow trees, -F 1000 flat ones.
+ * Directory i (i >= 1) is child k = (i-1) % FANOUT of directory
+ * (i-1) / FANOUT, so a recursive watcher of DIR places exactly NDIRS watches.
+ * Every directory, DIR included, gets FILES_PER_DIR empty regular files.
+ *
+ * Names: child k is "d<k>", file k is "f<k>".  With -m (mixed names) one
+ * name in four of each kind has spaces, one Latin-1 letters in UTF-8 and one
+ * CJK letters, so the tools are measured on names that need quoting and
+ * multi-byte decoding, as in real trees.  The name depends only on k, so the
+ * tree is the same on every run.
  *
  * When it is done, gentree writes DIR/.gentree-done recording the
  * parameters (one extra regular file in DIR).  A later run with the same
@@ -29,7 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FANOUT 10UL
+#define DEFAULT_FANOUT 10UL
+#define MAX_FANOUT 100000UL
 #define MARKER ".gentree-done"
 #define MARKER_TMP ".gentree-done.tmp"
 #define MAX_NDIRS 100000000UL
@@ -86,10 +94,26 @@ static void mkdir_p(const char *dir)
 	free(p);
 }
 
+static unsigned long fanout = DEFAULT_FANOUT;
+static int mixed;
+
+/* Name of child or file K: KIND is 'd' or 'f'. */
+static void entry_name(char kind, unsigned long k, char *buf, size_t cap)
+{
+	/* Spaces at both ends too: a tool that trims or splits on blanks shows it. */
+	static const char *const fmt[4] = {
+		"%c%lu", "%c %lu with spaces ", "%c%lu-\xc3\xa4\xc3\xb6\xc3\xbc\xc3\xa9",
+		"%c%lu-\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+	};
+
+	snprintf(buf, cap, fmt[mixed ? k % 4 : 0], kind, k);
+}
+
 /* Path of directory i relative to the root: "." or "d3/d0/d7". */
 static void relpath(unsigned long i, char *buf, size_t cap)
 {
-	unsigned char comp[64];
+	unsigned long comp[64];
+	char name[64];
 	int n = 0;
 	size_t len = 0;
 
@@ -98,12 +122,16 @@ static void relpath(unsigned long i, char *buf, size_t cap)
 		return;
 	}
 	while (i > 0) {
-		comp[n++] = (unsigned char)((i - 1) % FANOUT);
-		i = (i - 1) / FANOUT;
+		comp[n++] = (i - 1) % fanout;
+		i = (i - 1) / fanout;
 	}
-	while (n-- > 0)
-		len += (size_t)snprintf(buf + len, cap - len, "%sd%u",
-					len ? "/" : "", comp[n]);
+	while (n-- > 0) {
+		entry_name('d', comp[n], name, sizeof name);
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s",
+					len ? "/" : "", name);
+		if (len >= cap)
+			die("path of directory too long (lower NDIRS or raise -F)");
+	}
 }
 
 static double now(void)
@@ -119,23 +147,43 @@ int main(int argc, char **argv)
 	const char *dir;
 	unsigned long ndirs, nfiles, p, f, k;
 	unsigned long made_dirs = 0, made_files = 0;
-	char want[128], have[128], rel[256], name[32];
-	int rootfd, fd;
+	char want[160], have[160], rel[4096], name[64];
+	int rootfd, fd, opt;
+	unsigned long depth = 0, span;
 	ssize_t n;
 	double t0;
 
-	if (argc != 4) {
+	while ((opt = getopt(argc, argv, "+F:m")) != -1) {
+		switch (opt) {
+		case 'F':
+			fanout = parse_ulong(optarg, "FANOUT", 1, MAX_FANOUT);
+			break;
+		case 'm':
+			mixed = 1;
+			break;
+		default:
+			argc = 0;
+			break;
+		}
+	}
+	if (argc - optind != 3) {
 		fprintf(stderr,
-			"usage: gentree DIR NDIRS FILES_PER_DIR\n"
-			"  NDIRS counts DIR itself (directory 0); fan-out 10, breadth-first.\n");
+			"usage: gentree [-F FANOUT] [-m] DIR NDIRS FILES_PER_DIR\n"
+			"  NDIRS counts DIR itself (directory 0); breadth-first, fan-out\n"
+			"  FANOUT (default 10); -m: mixed names (spaces, UTF-8).\n");
 		return 2;
 	}
-	dir = argv[1];
-	ndirs = parse_ulong(argv[2], "NDIRS", 1, MAX_NDIRS);
-	nfiles = parse_ulong(argv[3], "FILES_PER_DIR", 0, MAX_FILES);
+	dir = argv[optind];
+	ndirs = parse_ulong(argv[optind + 1], "NDIRS", 1, MAX_NDIRS);
+	nfiles = parse_ulong(argv[optind + 2], "FILES_PER_DIR", 0, MAX_FILES);
+	/* The v1 text is kept for plain names so trees made before -m are reused. */
 	snprintf(want, sizeof want,
-		 "gentree-v1 ndirs=%lu files_per_dir=%lu fanout=%lu\n",
-		 ndirs, nfiles, FANOUT);
+		 "gentree-v1 ndirs=%lu files_per_dir=%lu fanout=%lu%s\n",
+		 ndirs, nfiles, fanout, mixed ? " names=mixed" : "");
+	for (span = 1, p = 1; p < ndirs; depth++) {
+		span *= fanout;
+		p += span;
+	}
 
 	t0 = now();
 	mkdir_p(dir);
@@ -169,7 +217,7 @@ int main(int argc, char **argv)
 		if (pfd < 0)
 			die("open %s/%s", dir, rel);
 		for (f = 0; f < nfiles; f++) {
-			snprintf(name, sizeof name, "f%lu", f);
+			entry_name('f', f, name, sizeof name);
 			fd = openat(pfd, name,
 				    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 				    0644);
@@ -180,12 +228,12 @@ int main(int argc, char **argv)
 				die("create %s/%s/%s", dir, rel, name);
 			}
 		}
-		for (k = 0; k < FANOUT; k++) {
-			unsigned long c = p * FANOUT + 1 + k;
+		for (k = 0; k < fanout; k++) {
+			unsigned long c = p * fanout + 1 + k;
 
 			if (c >= ndirs)
 				break;
-			snprintf(name, sizeof name, "d%lu", k);
+			entry_name('d', k, name, sizeof name);
 			if (mkdirat(pfd, name, 0755) == 0)
 				made_dirs++;
 			else if (errno != EEXIST)
@@ -206,8 +254,9 @@ int main(int argc, char **argv)
 		die("rename %s/%s", dir, MARKER_TMP);
 	close(rootfd);
 
-	printf("gentree: %s: %lu dirs (incl. root), %lu files/dir; created %lu dirs "
-	       "and %lu files in %.2f s\n",
-	       dir, ndirs, nfiles, made_dirs, made_files, now() - t0);
+	printf("gentree: %s: %lu dirs (incl. root), %lu files/dir, fan-out %lu, "
+	       "depth %lu%s; created %lu dirs and %lu files in %.2f s\n",
+	       dir, ndirs, nfiles, fanout, depth, mixed ? ", mixed names" : "",
+	       made_dirs, made_files, now() - t0);
 	return 0;
 }

@@ -1,29 +1,11 @@
 package org.inflow.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-
-import org.inflow.act.ActionRunner;
-import org.inflow.act.Coalescer;
-import org.inflow.act.Job;
-import org.inflow.act.NativeSpawner;
-import org.inflow.kernel.InotifyMask;
-import org.inflow.pipeline.EventPipeline;
-import org.inflow.rules.ActionSpec;
-import org.inflow.rules.CwdPolicy;
-import org.inflow.rules.LiveRules;
-import org.inflow.rules.Rule;
-import org.inflow.rules.RuleIndex;
-import org.inflow.rules.StdioPolicy;
-import org.inflow.rules.Template;
 
 /**
  * Event → child exec latency with no settle window: a writer makes RATE files a second (a new
@@ -32,7 +14,9 @@ import org.inflow.rules.Template;
  * posix_spawn returned (the child has exec'd by then). Paced writes, corrected for coordinated
  * omission. No cap on runs at once unless -Dcap=N: with a cap, a refused job waits for the
  * coalescer's next tick (10 ms), which is what a capped rule costs, not the spawn path. Usage:
- *   java -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10]
+ *   java -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10] [HGRM]
+ * With HGRM, the write → exec distribution is also written there (.hgrm text, microseconds);
+ * bench/compare/run plots it with {@link HgrmPlot}.
  */
 public final class ExecLatency {
     private ExecLatency() {
@@ -41,49 +25,35 @@ public final class ExecLatency {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path hgrm = args.length > 2 ? Path.of(args[2]) : null;
         int total = rate * seconds;
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        Path dir = Files.createTempDirectory("inflow-latency");
         long[] written = new long[total + 1000];
         Recorder fromWrite = new Recorder(3);
         Recorder fromRead = new Recorder(3);
-        byte[] prefix = "f".getBytes(StandardCharsets.US_ASCII);
 
-        ActionRunner.SpawnListener listener = (Job job, org.inflow.act.ChildHandle child, long spawned) -> {
-            byte[] name = job.name();
-            int i = Integer.parseInt(new String(name, prefix.length, name.length - prefix.length, StandardCharsets.US_ASCII));
+        try (ExecRig rig = new ExecRig(Integer.getInteger("cap", 0), (i, read, spawned) -> {
             fromWrite.recordValueWithExpectedInterval(spawned - written[i], interval);
-            fromRead.recordValue(spawned - job.firstReadNanos());
-        };
-        LiveRules live = new LiveRules(RuleIndex.EMPTY);
-        try (NativeSpawner spawner = new NativeSpawner();
-             ActionRunner runner = new ActionRunner(spawner, Integer.getInteger("cap", 0), ActionRunner.OnBusy.QUEUE, (byte) '\n', listener);
-             EventPipeline pipeline = EventPipeline.builder().tickMillis(10).then(new Coalescer(live, runner)).build()) {
-            byte[] root = dir.toString().getBytes(StandardCharsets.UTF_8);
-            int id = pipeline.engine().addRoot(root, InotifyMask.IN_CLOSE_WRITE, 0, null, null, 0);
-            Rule rule = Rule.builder(root).origin("ExecLatency").maxDepth(0).mask(InotifyMask.IN_CLOSE_WRITE)
-                    .action(ActionSpec.argv(List.of(Template.of("/bin/true")))).stdio(StdioPolicy.CLOSED)
-                    .cwd(CwdPolicy.daemon()).settle(Duration.ZERO).maxDelay(Duration.ZERO).build();
-            live.update(index -> index.with(id, rule));
-            pipeline.start();
+            fromRead.recordValue(spawned - read);
+        })) {
             Thread.sleep(500); // the empty root's crawl; then warm up with a tenth of the run
-            run(dir, written, 0, total / 10, interval);
+            run(rig, written, 0, total / 10, interval);
             Thread.sleep(500);
             fromWrite.getIntervalHistogram();
             fromRead.getIntervalHistogram();
-            run(dir, written, total / 10, total, interval);
+            run(rig, written, total / 10, total, interval);
             Thread.sleep(1000); // the last runs
-            report("write -> exec", fromWrite.getIntervalHistogram(), rate);
+            Histogram w = fromWrite.getIntervalHistogram();
+            report("write -> exec", w, rate);
             report("read  -> exec", fromRead.getIntervalHistogram(), rate);
-        } finally {
-            try (var files = Files.list(dir)) {
-                files.forEach(p -> p.toFile().delete());
+            if (hgrm != null) {
+                ExecRig.writeHgrm(w, hgrm);
+                System.out.println("write -> exec distribution: " + hgrm);
             }
-            Files.deleteIfExists(dir);
         }
     }
 
-    private static void run(Path dir, long[] written, int from, int to, long interval) throws Exception {
+    private static void run(ExecRig rig, long[] written, int from, int to, long interval) throws Exception {
         long next = System.nanoTime();
         for (int i = from; i < to; i++) {
             long wait = next - System.nanoTime();
@@ -91,7 +61,7 @@ public final class ExecLatency {
                 LockSupport.parkNanos(wait);
             }
             written[i] = System.nanoTime();
-            Files.write(dir.resolve("f" + i), new byte[0]);
+            rig.write(i);
             next += interval;
         }
     }

@@ -1,8 +1,6 @@
 package org.inflow.bench;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +25,8 @@ import org.inflow.kernel.NativeEngine;
 /**
  * Recursive watch set-up of a generated tree inside a running JVM (warm cache): engine creation,
  * crawl, READY. The whole-process comparison with a C walker and inotifywait is
- * bench/compare/watch-setup; this one isolates the engine. Tree: target/jmh-fixtures/tN (reused).
+ * bench/compare/run; this one isolates the engine. Trees: {@link Fixtures} (10 files per directory,
+ * mixed names; generated once, reused by every fork and run).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -36,34 +35,14 @@ import org.inflow.kernel.NativeEngine;
 @Measurement(iterations = 5)
 @Fork(1)
 public class WatchSetupBenchmark {
-    @Param({"10000"})
+    @Param({"10000", "100000"})
     public int dirs;
 
     private Path root;
 
     @Setup(Level.Trial)
-    public void tree() throws IOException {
-        root = Path.of("target/jmh-fixtures/t" + dirs).toAbsolutePath();
-        Path done = root.resolve(".done");
-        if (Files.exists(done)) {
-            return;
-        }
-        Files.createDirectories(root);
-        // breadth-first, fan-out 10, 10 empty files per directory, like the peer baselines
-        java.util.ArrayDeque<Path> queue = new java.util.ArrayDeque<>();
-        queue.add(root);
-        int made = 1;
-        while (!queue.isEmpty()) {
-            Path d = queue.poll();
-            for (int f = 0; f < 10; f++) {
-                Files.write(d.resolve("f" + f), new byte[0]);
-            }
-            for (int c = 0; c < 10 && made < dirs; c++, made++) {
-                Path sub = Files.createDirectory(d.resolve("d" + c));
-                queue.add(sub);
-            }
-        }
-        Files.write(done, new byte[0]);
+    public void tree() throws Exception {
+        root = Fixtures.tree(dirs, 10, true);
     }
 
     @Benchmark

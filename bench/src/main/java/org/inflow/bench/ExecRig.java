@@ -1,0 +1,94 @@
+package org.inflow.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+
+import org.inflow.act.ActionRunner;
+import org.inflow.act.Coalescer;
+import org.inflow.act.NativeSpawner;
+import org.inflow.kernel.InotifyMask;
+import org.inflow.pipeline.EventPipeline;
+import org.inflow.rules.ActionSpec;
+import org.inflow.rules.CwdPolicy;
+import org.inflow.rules.LiveRules;
+import org.inflow.rules.Rule;
+import org.inflow.rules.RuleIndex;
+import org.inflow.rules.StdioPolicy;
+import org.inflow.rules.Template;
+
+/**
+ * The whole event → exec path of a daemon, shared by {@link ExecLatency} and
+ * {@link LatencyBenchmark}: a watched directory, a rule that runs /bin/true on every
+ * IN_CLOSE_WRITE with no settle window, the coalescer and the native spawner. File "f<i>" written
+ * in {@link #dir} ends in {@code listener.spawned(i, job's read time, spawn time)}.
+ */
+final class ExecRig implements AutoCloseable {
+    @FunctionalInterface
+    interface Listener {
+        void spawned(int index, long readNanos, long spawnedNanos);
+    }
+
+    final Path dir;
+    private final NativeSpawner spawner;
+    private final ActionRunner runner;
+    private final EventPipeline pipeline;
+
+    ExecRig(int cap, Listener listener) throws IOException {
+        dir = Files.createTempDirectory("inflow-latency");
+        spawner = new NativeSpawner();
+        runner = new ActionRunner(spawner, cap, ActionRunner.OnBusy.QUEUE, (byte) '\n', (job, child, spawned) -> {
+            byte[] name = job.name();
+            int i = 0;
+            for (int k = 1; k < name.length; k++) {
+                i = i * 10 + name[k] - '0';
+            }
+            listener.spawned(i, job.firstReadNanos(), spawned);
+        });
+        LiveRules live = new LiveRules(RuleIndex.EMPTY);
+        pipeline = EventPipeline.builder().tickMillis(10).then(new Coalescer(live, runner)).build();
+        byte[] root = dir.toString().getBytes(StandardCharsets.UTF_8);
+        int id = pipeline.engine().addRoot(root, InotifyMask.IN_CLOSE_WRITE, 0, null, null, 0);
+        Rule rule = Rule.builder(root).origin("ExecRig").maxDepth(0).mask(InotifyMask.IN_CLOSE_WRITE)
+                .action(ActionSpec.argv(List.of(Template.of("/bin/true")))).stdio(StdioPolicy.CLOSED)
+                .cwd(CwdPolicy.daemon()).settle(Duration.ZERO).maxDelay(Duration.ZERO).build();
+        live.update(index -> index.with(id, rule));
+        pipeline.start();
+    }
+
+    /** Creates and closes f&lt;i&gt; (one IN_CLOSE_WRITE). */
+    void write(int i) throws IOException {
+        Files.write(dir.resolve("f" + i), new byte[0]);
+    }
+
+    /** HdrHistogram's percentile distribution in microseconds: the .hgrm text its plotters read. */
+    static void writeHgrm(Histogram h, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.US_ASCII)) {
+            h.outputPercentileDistribution(out, 1000.0);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            pipeline.close();
+            runner.close();
+            spawner.close();
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(p -> p.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+}
