@@ -1,5 +1,8 @@
 package org.inflow.act;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -243,7 +246,6 @@ public final class Coalescer implements EventHandler<FsEvent> {
             return;
         }
         w.lastNanos = now;
-        w.owner.touch(w);
         int cap = w.owner.maxEvents;
         if (cap > 0 && w.job.eventCount() >= cap) {
             markReady(w);
@@ -339,10 +341,26 @@ public final class Coalescer implements EventHandler<FsEvent> {
         pathLength = n;
         dirLength = dl;
         nameOffset = dl + sep;
-        int h = 1;
-        for (int i = 0; i < n; i++) {
-            h = 31 * h + path[i];
+        pathHash = hash(path, n);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * A path's hash, eight bytes per step: hashing byte by byte was a serial chain of a multiply
+     * per byte, the largest single cost of folding an event into its window.
+     */
+    static int hash(byte[] b, int n) {
+        long h = n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 31;
         }
-        pathHash = h;
+        for (; i < n; i++) {
+            h = (h ^ b[i]) * 0x100000001B3L;
+        }
+        h ^= h >>> 29;
+        return (int) (h ^ (h >>> 32));
     }
 }

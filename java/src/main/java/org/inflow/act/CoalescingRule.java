@@ -3,7 +3,8 @@ package org.inflow.act;
 import org.inflow.rules.Rule;
 
 /**
- * The open windows of one rule, in two orders: by first event (age) and by last event (quiet).
+ * The open windows of one rule, in two orders: by first event (age) and by last event (quiet,
+ * kept lazily: see {@link #due}).
  * A rule's settle window and max delay are the same for all its keys, so the head of each list is
  * the first to come due: finding due keys costs the number of due keys, not of pending ones.
  */
@@ -36,16 +37,8 @@ final class CoalescingRule {
             ageTail.ageNext = w;
         }
         ageTail = w;
-        appendQuiet(w);
+        insertQuiet(w, w.lastNanos);
         open++;
-    }
-
-    /** A new event: the window goes quiet last. */
-    void touch(CoalescingWindow w) {
-        if (w != quietTail) {
-            unlinkQuiet(w);
-            appendQuiet(w);
-        }
     }
 
     void remove(CoalescingWindow w) {
@@ -74,8 +67,19 @@ final class CoalescingRule {
         if (ageHead != null && (settleNanos == 0 || maxDelayNanos > 0 && now - ageHead.firstNanos >= maxDelayNanos)) {
             return ageHead;
         }
-        if (quietHead != null && now - quietHead.lastNanos >= settleNanos) {
-            return quietHead;
+        // The quiet list is kept lazily: a new event only moves the window's lastNanos; a head
+        // that had events since it was queued goes back to where its last event puts it. Events
+        // thus cost no list work; each window moves at most once per look at the head.
+        CoalescingWindow h;
+        while ((h = quietHead) != null) {
+            if (now - h.lastNanos >= settleNanos) {
+                return h;
+            }
+            if (h.lastNanos == h.quietSince) {
+                return null; // quiet since it was queued, so is everything behind it
+            }
+            unlinkQuiet(h);
+            insertQuiet(h, h.lastNanos);
         }
         return null;
     }
@@ -85,15 +89,25 @@ final class CoalescingRule {
         return ageHead;
     }
 
-    private void appendQuiet(CoalescingWindow w) {
-        w.quietPrev = quietTail;
-        w.quietNext = null;
-        if (quietTail == null) {
+    /** Queues w as quiet since `since`, keeping the list ordered by that (ties: last). */
+    private void insertQuiet(CoalescingWindow w, long since) {
+        w.quietSince = since;
+        CoalescingWindow p = quietTail;
+        while (p != null && p.quietSince - since > 0) {
+            p = p.quietPrev;
+        }
+        w.quietPrev = p;
+        w.quietNext = p == null ? quietHead : p.quietNext;
+        if (w.quietNext == null) {
+            quietTail = w;
+        } else {
+            w.quietNext.quietPrev = w;
+        }
+        if (p == null) {
             quietHead = w;
         } else {
-            quietTail.quietNext = w;
+            p.quietNext = w;
         }
-        quietTail = w;
     }
 
     private void unlinkQuiet(CoalescingWindow w) {

@@ -10,6 +10,8 @@ final class CoalescingWindow {
     final Job job;
     long firstNanos;
     long lastNanos;
+    /** lastNanos when the window took its place in the quiet list (it may have had events since). */
+    long quietSince;
     /** Due and waiting for the sink; events still fold into the job, timing no longer matters. */
     boolean ready;
 

@@ -1,5 +1,6 @@
 package org.inflow.rules;
 
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -208,13 +209,8 @@ public final class RuleIndex {
         if (n == 1 && root[0] == '/') {
             return dirLen > 0 && dir[0] == '/' ? 1 : -1;
         }
-        if (dirLen < n) {
+        if (dirLen < n || !Arrays.equals(root, 0, n, dir, 0, n)) {
             return -1;
-        }
-        for (int i = 0; i < n; i++) {
-            if (dir[i] != root[i]) {
-                return -1;
-            }
         }
         if (dirLen == n) {
             return n;
