@@ -216,8 +216,8 @@ public final class NativeSpawner implements AutoCloseable {
     }
 
     /**
-     * The benchmark's baseline: n times posix_spawn(path) with default attributes and waitpid,
-     * all in C, on the calling thread.
+     * The benchmark's baseline: n times posix_spawn(path) with default attributes, stdio on
+     * /dev/null, and waitpid, all in C, on the calling thread.
      */
     public static void benchCSpawnLoop(byte[] path, int n) {
         NativeLoader.load();
