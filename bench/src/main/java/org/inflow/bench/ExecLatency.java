@@ -30,8 +30,8 @@ import org.inflow.rules.Template;
  * name each, so every write is its own key), a rule runs /bin/true for each, and HdrHistogram
  * records, per run, the time from the file's write (and from inflow's read of its event) until
  * posix_spawn returned (the child has exec'd by then). Paced writes, corrected for coordinated
- * omission. No cap on runs at once unless -Dcap=N: with a cap, a refused job waits for the
- * coalescer's next tick (10 ms), which is what a capped rule costs, not the spawn path. Usage:
+ * omission. No cap on runs at once unless -Dcap=N: with a cap, a refused job is offered again
+ * when a run ends (the runner wakes the coalescer), so it measures the cap's wait as well. Usage:
  *   java -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10]
  */
 public final class ExecLatency {
@@ -59,6 +59,7 @@ public final class ExecLatency {
         try (NativeSpawner spawner = new NativeSpawner();
              ActionRunner runner = new ActionRunner(spawner, Integer.getInteger("cap", 0), ActionRunner.OnBusy.QUEUE, (byte) '\n', listener);
              EventPipeline pipeline = EventPipeline.builder().tickMillis(10).then(new Coalescer(live, runner)).build()) {
+            runner.onRoom(pipeline::wake);
             byte[] root = dir.toString().getBytes(StandardCharsets.UTF_8);
             int id = pipeline.engine().addRoot(root, InotifyMask.IN_CLOSE_WRITE, 0, null, null, 0);
             Rule rule = Rule.builder(root).origin("ExecLatency").maxDepth(0).mask(InotifyMask.IN_CLOSE_WRITE)

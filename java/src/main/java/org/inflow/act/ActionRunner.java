@@ -53,6 +53,10 @@ public final class ActionRunner implements JobSink, AutoCloseable {
      * is refused and stays with the coalescer, so memory stays bounded under any flood.
      */
     private final ThreadPoolExecutor starters;
+    /** Told when room frees up after a refusal (see {@link #onRoom}). */
+    private volatile Runnable roomListener;
+    /** A job was refused and the sink has not been told of room since. Under `this`. */
+    private boolean refusedSinceRoom;
 
     /**
      * @param maxRunning     children at once over all rules (0: no cap beyond each rule's own)
@@ -96,8 +100,24 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         return running.get();
     }
 
+    /**
+     * Called, on the reaper thread, when a run ends (or fails to start) after a job was refused:
+     * the coalescer can offer it again now (EventPipeline::wake) instead of at its next tick.
+     */
+    public void onRoom(Runnable listener) {
+        roomListener = listener;
+    }
+
     @Override
     public synchronized boolean offer(Job job) {
+        boolean taken = take(job);
+        if (!taken) {
+            refusedSinceRoom = true;
+        }
+        return taken;
+    }
+
+    private boolean take(Job job) {
         Rule rule = job.rule();
         RuleState s = states.computeIfAbsent(rule, r -> new RuleState());
         if (rule.oneshot() && s.fired) {
@@ -182,6 +202,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
                 running.decrementAndGet();
                 idleIfDone(s);
             }
+            roomFreed();
             return;
         }
         long now = System.nanoTime();
@@ -198,7 +219,12 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         child.onExit().whenComplete((exit, error) -> finished(rule, child));
     }
 
-    private synchronized void finished(Rule rule, ChildHandle child) {
+    private void finished(Rule rule, ChildHandle child) {
+        ended(rule, child);
+        roomFreed();
+    }
+
+    private synchronized void ended(Rule rule, ChildHandle child) {
         RuleState s = states.get(rule);
         running.decrementAndGet();
         if (s == null) {
@@ -207,6 +233,20 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         s.children.remove(child);
         s.active--;
         idleIfDone(s);
+    }
+
+    private void roomFreed() {
+        Runnable l = roomListener;
+        if (l == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!refusedSinceRoom) {
+                return; // nothing waits for room: no wake-up per run
+            }
+            refusedSinceRoom = false;
+        }
+        l.run();
     }
 
     private static void idleIfDone(RuleState s) {
