@@ -29,7 +29,8 @@ import org.inflow.rules.Template;
  * Event → child exec latency with no settle window: a writer makes RATE files a second (a new
  * name each, so every write is its own key), a rule runs /bin/true for each, and HdrHistogram
  * records, per run, the time from the file's write (and from inflow's read of its event) until
- * posix_spawn returned (the child has exec'd by then). Paced writes, corrected for coordinated
+ * posix_spawn returned (the child has exec'd by then; ChildHandle.execNanos, taken before the
+ * spawner's bookkeeping for the child). Paced writes, corrected for coordinated
  * omission. No cap on runs at once unless -Dcap=N: with a cap, a refused job is offered again
  * when a run ends (the runner wakes the coalescer), so it measures the cap's wait as well. Usage:
  *   java -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10]
@@ -49,7 +50,8 @@ public final class ExecLatency {
         Recorder fromRead = new Recorder(3);
         byte[] prefix = "f".getBytes(StandardCharsets.US_ASCII);
 
-        ActionRunner.SpawnListener listener = (Job job, org.inflow.act.ChildHandle child, long spawned) -> {
+        ActionRunner.SpawnListener listener = (Job job, org.inflow.act.ChildHandle child, long started) -> {
+            long spawned = child.execNanos();
             byte[] name = job.name();
             int i = Integer.parseInt(new String(name, prefix.length, name.length - prefix.length, StandardCharsets.US_ASCII));
             fromWrite.recordValueWithExpectedInterval(spawned - written[i], interval);

@@ -116,12 +116,13 @@ public final class NativeSpawner implements AutoCloseable {
         int[] res = new int[4];
         long start = System.nanoTime();
         int err = spawn0(r.argv, r.env, r.cwd, in, out, help, uid, gid, groups, res);
+        long execed = System.nanoTime();
         if (err != 0) {
             throw new IOException("cannot run " + r.program() + (r.user != null ? " as " + r.user : "") + ": "
                     + errorText(err));
         }
         int tag = newTag();
-        ChildHandle h = new ChildHandle(this, tag, res[0], res[1], res[2], r, start);
+        ChildHandle h = new ChildHandle(this, tag, res[0], res[1], res[2], r, start, execed);
         if (res[3] >= 0) {
             h.capture = new ChildHandle.Capture(res[3], r.outputLogger != null ? r.outputLogger : OUTPUT,
                     h.label() + ": ");
