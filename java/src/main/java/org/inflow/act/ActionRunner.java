@@ -101,8 +101,9 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     }
 
     /**
-     * Called, on the reaper thread, when a run ends (or fails to start) after a job was refused:
-     * the coalescer can offer it again now (EventPipeline::wake) instead of at its next tick.
+     * Called when a run ends (on the reaper thread) or fails to start (on a starter thread) after
+     * a job was refused: the coalescer can offer it again now (EventPipeline::wake) instead of at
+     * its next tick. It must not block.
      */
     public void onRoom(Runnable listener) {
         roomListener = listener;
