@@ -45,7 +45,8 @@ typedef struct spawn_result {
  * glibc reports a failed exec synchronously), with nothing left open and no child left over. */
 int spawn_start(const spawn_req *req, spawn_result *res);
 
-/* The benchmark baseline: n times posix_spawn(path) with default attributes, then waitpid.
+/* The benchmark baseline: n times posix_spawn(path) with default attributes and stdio on
+ * /dev/null, then waitpid.
  * Returns 0 or an errno value. */
 int spawn_bench_loop(const char *path, int n);
 

@@ -11,9 +11,10 @@ import org.HdrHistogram.Recorder;
  * Event → child exec latency with no settle window: a writer makes RATE files a second (a new
  * name each, so every write is its own key), a rule runs /bin/true for each, and HdrHistogram
  * records, per run, the time from the file's write (and from inflow's read of its event) until
- * posix_spawn returned (the child has exec'd by then). Paced writes, corrected for coordinated
- * omission. No cap on runs at once unless -Dcap=N: with a cap, a refused job waits for the
- * coalescer's next tick (10 ms), which is what a capped rule costs, not the spawn path. Usage:
+ * posix_spawn returned (the child has exec'd by then; ChildHandle.execNanos, taken before the
+ * spawner's bookkeeping for the child). Paced writes, corrected for coordinated omission. No cap
+ * on runs at once unless -Dcap=N: with a cap, a refused job is offered again when a run ends
+ * (the runner wakes the coalescer), so it measures the cap's wait as well. Usage:
  *   java -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10] [HGRM]
  * With HGRM, the write → exec distribution is also written there (.hgrm text, microseconds);
  * bench/compare/run plots it with {@link HgrmPlot}.

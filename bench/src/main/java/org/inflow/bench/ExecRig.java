@@ -49,10 +49,11 @@ final class ExecRig implements AutoCloseable {
             for (int k = 1; k < name.length; k++) {
                 i = i * 10 + name[k] - '0';
             }
-            listener.spawned(i, job.firstReadNanos(), spawned);
+            listener.spawned(i, job.firstReadNanos(), child.execNanos());
         });
         LiveRules live = new LiveRules(RuleIndex.EMPTY);
         pipeline = EventPipeline.builder().tickMillis(10).then(new Coalescer(live, runner)).build();
+        runner.onRoom(pipeline::wake);
         byte[] root = dir.toString().getBytes(StandardCharsets.UTF_8);
         int id = pipeline.engine().addRoot(root, InotifyMask.IN_CLOSE_WRITE, 0, null, null, 0);
         Rule rule = Rule.builder(root).origin("ExecRig").maxDepth(0).mask(InotifyMask.IN_CLOSE_WRITE)

@@ -28,7 +28,8 @@ import org.inflow.act.SpawnRequest;
  * <li>{@code nativeSpawner}: NativeSpawner.spawn (new process group, signals reset, closefrom,
  * stdio on /dev/null, pidfd) and the exit through the inflow-reaper thread;</li>
  * <li>{@code processBuilder}: the JDK's ProcessBuilder (jspawnhelper), stdio DISCARD, waitFor;</li>
- * <li>{@code cLoop}: the baseline, posix_spawn + waitpid in a C loop inside libinflow.</li>
+ * <li>{@code cLoop}: the baseline, posix_spawn + waitpid in a C loop inside libinflow, stdio on
+ * /dev/null too.</li>
  * </ul>
  * Run: {@code java -jar bench/target/benchmarks.jar SpawnBenchmark -f 1 -wi 2 -i 5}
  */

@@ -57,6 +57,10 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     private final ThreadPoolExecutor starters;
     /** Runs the rsync actions: per destination state the per-job path here does not have. */
     private final RsyncMirror mirror;
+    /** Told when room frees up after a refusal (see {@link #onRoom}). */
+    private volatile Runnable roomListener;
+    /** A job was refused and the sink has not been told of room since. Under `this`. */
+    private boolean refusedSinceRoom;
 
     /**
      * @param maxRunning     children at once over all rules (0: no cap beyond each rule's own)
@@ -107,8 +111,25 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         return mirror;
     }
 
+    /**
+     * Called when a run ends (on the reaper thread) or fails to start (on a starter thread) after
+     * a job was refused: the coalescer can offer it again now (EventPipeline::wake) instead of at
+     * its next tick. It must not block.
+     */
+    public void onRoom(Runnable listener) {
+        roomListener = listener;
+    }
+
     @Override
     public synchronized boolean offer(Job job) {
+        boolean taken = take(job);
+        if (!taken) {
+            refusedSinceRoom = true;
+        }
+        return taken;
+    }
+
+    private boolean take(Job job) {
         Rule rule = job.rule();
         if (rule.action() instanceof ActionSpec.RsyncBatch) {
             return mirror.offer(job);
@@ -209,6 +230,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
                 running.decrementAndGet();
                 idleIfDone(s);
             }
+            roomFreed();
             return;
         }
         long now = System.nanoTime();
@@ -235,7 +257,12 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         });
     }
 
-    private synchronized void finished(Rule rule, ChildHandle child) {
+    private void finished(Rule rule, ChildHandle child) {
+        ended(rule, child);
+        roomFreed();
+    }
+
+    private synchronized void ended(Rule rule, ChildHandle child) {
         RuleState s = states.get(stateKey(rule));
         running.decrementAndGet();
         if (s == null) {
@@ -277,6 +304,20 @@ public final class ActionRunner implements JobSink, AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    private void roomFreed() {
+        Runnable l = roomListener;
+        if (l == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!refusedSinceRoom) {
+                return; // nothing waits for room: no wake-up per run
+            }
+            refusedSinceRoom = false;
+        }
+        l.run();
     }
 
     private static void idleIfDone(RuleState s) {

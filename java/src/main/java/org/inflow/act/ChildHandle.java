@@ -21,6 +21,7 @@ public final class ChildHandle {
     final int pidfd;
     final SpawnRequest request;
     final long startNanos;
+    final long execNanos;
     final CompletableFuture<ChildExit> exit = new CompletableFuture<>();
     final PipeStream stdin;
     volatile boolean terminateRequested;
@@ -37,13 +38,15 @@ public final class ChildHandle {
     Capture errCapture;
     int errTag = -1;
 
-    ChildHandle(NativeSpawner spawner, int tag, int pid, int pidfd, int stdinFd, SpawnRequest request, long startNanos) {
+    ChildHandle(NativeSpawner spawner, int tag, int pid, int pidfd, int stdinFd, SpawnRequest request, long startNanos,
+                long execNanos) {
         this.spawner = spawner;
         this.tag = tag;
         this.pid = pid;
         this.pidfd = pidfd;
         this.request = request;
         this.startNanos = startNanos;
+        this.execNanos = execNanos;
         this.stdin = stdinFd >= 0 ? new PipeStream(stdinFd) : null;
     }
 
@@ -59,6 +62,15 @@ public final class ChildHandle {
     /** System.nanoTime() just before the spawn. */
     public long startNanos() {
         return startNanos;
+    }
+
+    /**
+     * System.nanoTime() as soon as posix_spawn returned, before the spawner's own bookkeeping:
+     * the child had exec'd by then (posix_spawn waits for the exec), so this bounds the exec
+     * time from above, as closely as the parent can see it.
+     */
+    public long execNanos() {
+        return execNanos;
     }
 
     /**

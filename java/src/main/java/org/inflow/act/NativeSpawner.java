@@ -126,12 +126,13 @@ public final class NativeSpawner implements AutoCloseable {
         int[] res = {-1, -1, -1, -1, -1};
         long start = System.nanoTime();
         int err = spawn0(r.argv, r.env, r.cwd, in, out, help, uid, gid, groups, res);
+        long execed = System.nanoTime();
         if (err != 0) {
             throw new IOException("cannot run " + r.program() + (r.user != null ? " as " + r.user : "") + ": "
                     + errorText(err));
         }
         int tag = newTag();
-        ChildHandle h = new ChildHandle(this, tag, res[0], res[1], res[2], r, start);
+        ChildHandle h = new ChildHandle(this, tag, res[0], res[1], res[2], r, start, execed);
         if (res[3] >= 0) {
             h.capture = new ChildHandle.Capture(res[3], r.outputLogger != null ? r.outputLogger : OUTPUT, r.outputSink, res[0],
                     h.label() + ": ");
@@ -238,8 +239,8 @@ public final class NativeSpawner implements AutoCloseable {
     }
 
     /**
-     * The benchmark's baseline: n times posix_spawn(path) with default attributes and waitpid,
-     * all in C, on the calling thread.
+     * The benchmark's baseline: n times posix_spawn(path) with default attributes, stdio on
+     * /dev/null, and waitpid, all in C, on the calling thread.
      */
     public static void benchCSpawnLoop(byte[] path, int n) {
         NativeLoader.load();

@@ -200,6 +200,9 @@ final class WatchCommand implements Callable<Integer> {
             stages.tickMillis(10).then(new Coalescer(live, actions));
         }
         try (EventPipeline pipeline = stages.build()) {
+            if (runner) {
+                actions.onRoom(pipeline::wake); // a job refused at a cap is offered again when a run ends
+            }
             // Roots (and their rules) go in before the engine starts, so no event of a root can
             // arrive before the rule that wants it.
             for (byte[] path : paths) {

@@ -44,6 +44,7 @@ public final class RuleHost implements AutoCloseable {
         runner = new ActionRunner(spawner, maxRunning, ActionRunner.OnBusy.QUEUE, (byte) '\n', null);
         relay = new RootEventRelay(live);
         pipeline = EventPipeline.builder().tickMillis(10).then(relay).then(new Coalescer(live, runner)).build();
+        runner.onRoom(pipeline::wake); // a job refused at a cap goes out when a run ends, not at the next tick
     }
 
     /** Starts reading events; rules may be installed before and after. */

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
@@ -23,13 +22,14 @@ import org.inflow.kernel.NativeEngine;
 public final class EventPipeline implements AutoCloseable {
     private final NativeEngine engine;
     private final Disruptor<FsEvent> disruptor;
+    /** null without a tick: then no stage waits for anything but events. */
+    private final TickWaitStrategy ticks;
     private boolean started;
 
     private EventPipeline(Builder b) throws IOException {
         engine = new NativeEngine();
-        WaitStrategy wait = b.tickMillis > 0
-                ? new TimeoutBlockingWaitStrategy(b.tickMillis, TimeUnit.MILLISECONDS)
-                : new BlockingWaitStrategy();
+        ticks = b.tickMillis > 0 ? new TickWaitStrategy(TimeUnit.MILLISECONDS.toNanos(b.tickMillis)) : null;
+        WaitStrategy wait = ticks != null ? ticks : new BlockingWaitStrategy();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "inflow-stage");
             t.setDaemon(true);
@@ -59,6 +59,17 @@ public final class EventPipeline implements AutoCloseable {
 
     public NativeEngine engine() {
         return engine;
+    }
+
+    /**
+     * Gives every stage an onTimeout now rather than at its next tick (from any thread; a no-op
+     * without a tick). For a stage waiting on something outside the ring: a coalescer whose
+     * sink has room again.
+     */
+    public void wake() {
+        if (ticks != null) {
+            ticks.wake();
+        }
     }
 
     /** Stops reading, lets the stages finish what was published, releases every watch. */
