@@ -1,6 +1,5 @@
 package org.inflow.dialect.inorun;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,19 +62,8 @@ public final class InorunConfig {
 
     public static InorunConfig of(PyConfig config) throws PyConfigError {
         Settings s = new Settings(config);
-        byte[] wpath = s.requiredString("wpath").bytes();
-        File dir = new File(new String(wpath, StandardCharsets.UTF_8));
-        if (!dir.isDirectory()) {
-            throw s.error("wpath", "wpath '" + dir + "' " + (dir.exists() ? "is not a directory" : "does not exist"));
-        }
-        if (!dir.isAbsolute()) {
-            String abs = dir.getAbsolutePath() + (wpath[wpath.length - 1] == '/' ? "/" : "");
-            wpath = abs.getBytes(StandardCharsets.UTF_8);
-        }
-        List<PyStr> nodes = s.strings("rnodes", List.of());
-        if (nodes.isEmpty()) {
-            throw s.error("rnodes", "rnodes must name at least one node");
-        }
+        byte[] wpath = s.directory("wpath");
+        List<PyStr> nodes = s.someStrings("rnodes", "node");
         List<byte[]> rnodes = new ArrayList<>();
         for (PyStr n : nodes) {
             rnodes.add(n.bytes());

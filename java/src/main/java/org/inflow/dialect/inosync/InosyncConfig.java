@@ -1,8 +1,6 @@
 package org.inflow.dialect.inosync;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,21 +58,9 @@ public final class InosyncConfig {
 
     public static InosyncConfig of(PyConfig config) throws PyConfigError {
         Settings s = new Settings(config);
-        byte[] wpath = s.requiredString("wpath").bytes();
-        File dir = new File(new String(wpath, StandardCharsets.UTF_8));
-        if (!dir.isDirectory()) {
-            throw s.error("wpath", "wpath '" + dir + "' " + (dir.exists() ? "is not a directory" : "does not exist"));
-        }
-        if (!dir.isAbsolute()) {
-            // the daemon may be started anywhere: a relative path means the directory it was started in
-            String abs = dir.getAbsolutePath() + (wpath[wpath.length - 1] == '/' ? "/" : "");
-            wpath = abs.getBytes(StandardCharsets.UTF_8);
-        }
+        byte[] wpath = s.directory("wpath");
         s.string("rpath", null); // only there to build rnodes, but it must be a string
-        List<PyStr> nodes = s.strings("rnodes", List.of());
-        if (nodes.isEmpty()) {
-            throw s.error("rnodes", "rnodes must name at least one rsync destination");
-        }
+        List<PyStr> nodes = s.someStrings("rnodes", "rsync destination");
         List<byte[]> rnodes = new ArrayList<>();
         for (PyStr n : nodes) {
             if (n.length() == 0) {

@@ -1,6 +1,7 @@
 package org.inflow.dialect.pyconf;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,32 @@ public final class Settings {
             throw error(name, name + " is required" + (config.has(name) ? " (it is empty)" : " but not set"));
         }
         return s;
+    }
+
+    /**
+     * A required existing directory's path as written, trailing slash kept, made absolute: the
+     * daemon may be started anywhere, and a relative path means the directory it was started in.
+     */
+    public byte[] directory(String name) throws PyConfigError {
+        byte[] path = requiredString(name).bytes();
+        File dir = new File(new String(path, StandardCharsets.UTF_8));
+        if (!dir.isDirectory()) {
+            throw error(name, name + " '" + dir + "' " + (dir.exists() ? "is not a directory" : "does not exist"));
+        }
+        if (!dir.isAbsolute()) {
+            String abs = dir.getAbsolutePath() + (path[path.length - 1] == '/' ? "/" : "");
+            path = abs.getBytes(StandardCharsets.UTF_8);
+        }
+        return path;
+    }
+
+    /** {@link #strings} with at least one string, else "NAME must name at least one `what`". */
+    public List<PyStr> someStrings(String name, String what) throws PyConfigError {
+        List<PyStr> out = strings(name, List.of());
+        if (out.isEmpty()) {
+            throw error(name, name + " must name at least one " + what);
+        }
+        return out;
     }
 
     /** A list or tuple of strings; a single string counts as a list of one. */
