@@ -24,26 +24,12 @@ public final class InorunCommand extends PyDaemon {
     private InorunConfig config;
 
     public InorunCommand() {
-        super("inorun");
+        super("inorun", InorunConfig.DEFAULT_FILE, "0.1.0",
+                "do not run the programs, log the command lines that would run");
     }
 
     public static int main(String[] args) {
         return new InorunCommand().run(args);
-    }
-
-    @Override
-    String defaultConfig() {
-        return InorunConfig.DEFAULT_FILE;
-    }
-
-    @Override
-    String originalVersion() {
-        return "0.1.0";
-    }
-
-    @Override
-    String pretendHelp() {
-        return "do not run the programs, log the command lines that would run";
     }
 
     @Override

@@ -20,26 +20,11 @@ public final class InosyncCommand extends PyDaemon {
     private Rule rule;
 
     public InosyncCommand() {
-        super("inosync");
+        super("inosync", InosyncConfig.DEFAULT_FILE, "0.2.3", "do not run rsync, log the command lines that would run");
     }
 
     public static int main(String[] args) {
         return new InosyncCommand().run(args);
-    }
-
-    @Override
-    String defaultConfig() {
-        return InosyncConfig.DEFAULT_FILE;
-    }
-
-    @Override
-    String originalVersion() {
-        return "0.2.3";
-    }
-
-    @Override
-    String pretendHelp() {
-        return "do not run rsync, log the command lines that would run";
     }
 
     @Override

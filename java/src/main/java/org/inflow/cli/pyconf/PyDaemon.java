@@ -26,6 +26,9 @@ abstract class PyDaemon {
     static final String VERSION = "inflow 0.1.0";
 
     protected final String prog;
+    private final String defaultConfig;
+    private final String originalVersion;
+    private final String pretendHelp;
     private final DaemonLog daemonLog = new DaemonLog();
     /** As inosync did: debug messages only with -v, in syslog too. */
     protected final LogSink log = this::logFiltered;
@@ -34,15 +37,16 @@ abstract class PyDaemon {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Object reloading = new Object();
 
-    PyDaemon(String prog) {
+    /**
+     * @param originalVersion the version of the tool this stands in for, for --version
+     * @param pretendHelp what -p does, for --help
+     */
+    PyDaemon(String prog, String defaultConfig, String originalVersion, String pretendHelp) {
         this.prog = prog;
+        this.defaultConfig = defaultConfig;
+        this.originalVersion = originalVersion;
+        this.pretendHelp = pretendHelp;
     }
-
-    abstract String defaultConfig();
-
-    abstract String originalVersion();
-
-    abstract String pretendHelp();
 
     /** Reads and checks the configuration; the rules it makes are installed by {@link #install}. */
     abstract void load(String file) throws IOException, PyConfigError;
@@ -60,7 +64,7 @@ abstract class PyDaemon {
 
     final int run(String[] args) {
         try {
-            options = PyDaemonOptions.parse(prog, defaultConfig(), args);
+            options = PyDaemonOptions.parse(prog, defaultConfig, args);
         } catch (PyDaemonOptions.UsageError e) {
             System.err.print("Usage: " + prog + " [options]\n");
             System.err.println();
@@ -68,11 +72,11 @@ abstract class PyDaemon {
             return 2;
         }
         if (options.help) {
-            System.out.print(options.help(defaultConfig(), pretendHelp()));
+            System.out.print(options.help(defaultConfig, pretendHelp));
             return 0;
         }
         if (options.version) {
-            System.out.println(prog + " " + originalVersion() + " (" + VERSION + ")");
+            System.out.println(prog + " " + originalVersion + " (" + VERSION + ")");
             return 0;
         }
         if (options.daemonize && !Detach.isBackgroundCopy()) {
