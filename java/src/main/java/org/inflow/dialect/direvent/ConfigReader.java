@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads a direvent 5.2 configuration: lexes (with #include), parses, and gives each statement its
@@ -58,28 +59,13 @@ public final class ConfigReader {
     private void topLevel(Statement s) {
         switch (s.keyword) {
             case "user":
-                if (simple(s)) {
-                    String v = string(s);
-                    if (v != null) {
-                        config.user = v;
-                    }
-                }
+                setString(s, v -> config.user = v);
                 break;
             case "foreground":
-                if (simple(s)) {
-                    Boolean b = bool(s);
-                    if (b != null) {
-                        config.foreground = b;
-                    }
-                }
+                setBool(s, v -> config.foreground = v);
                 break;
             case "pidfile":
-                if (simple(s)) {
-                    String v = string(s);
-                    if (v != null) {
-                        config.pidfile = v;
-                    }
-                }
+                setString(s, v -> config.pidfile = v);
                 break;
             case "debug":
                 if (simple(s)) {
@@ -125,23 +111,33 @@ public final class ConfigReader {
                 break;
             }
             case "tag":
-                if (simple(s)) {
-                    String v = string(s);
-                    if (v != null) {
-                        config.tag = v;
-                    }
-                }
+                setString(s, v -> config.tag = v);
                 break;
             case "print-priority":
-                if (simple(s)) {
-                    Boolean b = bool(s);
-                    if (b != null) {
-                        config.printPriority = b;
-                    }
-                }
+                setBool(s, v -> config.printPriority = v);
                 break;
             default:
                 diag.error(s.keywordLocus, "unknown keyword");
+        }
+    }
+
+    /** A simple statement's string, given to `to` unless the statement is bad (reported). */
+    private void setString(Statement s, Consumer<String> to) {
+        if (simple(s)) {
+            String v = string(s);
+            if (v != null) {
+                to.accept(v);
+            }
+        }
+    }
+
+    /** A simple statement's boolean, given to `to` unless the statement is bad (reported). */
+    private void setBool(Statement s, Consumer<Boolean> to) {
+        if (simple(s)) {
+            Boolean b = bool(s);
+            if (b != null) {
+                to.accept(b);
+            }
         }
     }
 
