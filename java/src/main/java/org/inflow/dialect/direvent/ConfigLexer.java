@@ -267,21 +267,9 @@ final class ConfigLexer {
                 }
                 if (c == '\\' && !atEnd()) {
                     char e = next();
-                    switch (e) {
-                        case 'a': b.append('\u0007'); break;
-                        case 'b': b.append('\b'); break;
-                        case 'f': b.append('\f'); break;
-                        case 'n': b.append('\n'); break;
-                        case 'r': b.append('\r'); break;
-                        case 't': b.append('\t'); break;
-                        case 'v': b.append('\u000b'); break;
-                        case '\\': b.append('\\'); break;
-                        case '"': b.append('"'); break;
-                        case '\n': break;
-                        default:
-                            // grecs reports it from the opening quote to the escaped character
-                            diag.warning(new Locus(file, l, c0, line, col - 1), "unknown escape sequence: '\\" + e + "'");
-                            b.append(e);
+                    if (!appendEscape(b, e)) {
+                        // grecs reports it from the opening quote to the escaped character
+                        diag.warning(new Locus(file, l, c0, line, col - 1), "unknown escape sequence: '\\" + e + "'");
                     }
                 } else {
                     b.append(c);
@@ -367,6 +355,29 @@ final class ConfigLexer {
             }
         }
 
+        /**
+         * Appends what grecs makes of backslash-e in quoted strings and here-documents alike; an
+         * escape it does not know stands for e itself, and false tells the caller to warn.
+         */
+        private static boolean appendEscape(StringBuilder b, char e) {
+            switch (e) {
+                case 'a': b.append('\u0007'); break;
+                case 'b': b.append('\b'); break;
+                case 'f': b.append('\f'); break;
+                case 'n': b.append('\n'); break;
+                case 'r': b.append('\r'); break;
+                case 't': b.append('\t'); break;
+                case 'v': b.append('\u000b'); break;
+                case '\\': b.append('\\'); break;
+                case '"': b.append('"'); break;
+                case '\n': break;
+                default:
+                    b.append(e);
+                    return false;
+            }
+            return true;
+        }
+
         private String unescape(String text, Locus at) {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < text.length(); i++) {
@@ -376,20 +387,8 @@ final class ConfigLexer {
                     continue;
                 }
                 char e = text.charAt(++i);
-                switch (e) {
-                    case 'a': b.append('\u0007'); break;
-                    case 'b': b.append('\b'); break;
-                    case 'f': b.append('\f'); break;
-                    case 'n': b.append('\n'); break;
-                    case 'r': b.append('\r'); break;
-                    case 't': b.append('\t'); break;
-                    case 'v': b.append('\u000b'); break;
-                    case '\\': b.append('\\'); break;
-                    case '"': b.append('"'); break;
-                    case '\n': break;
-                    default:
-                        diag.warning(at, "unknown escape sequence: '\\" + e + "'");
-                        b.append(e);
+                if (!appendEscape(b, e)) {
+                    diag.warning(at, "unknown escape sequence: '\\" + e + "'");
                 }
             }
             return b.toString();
