@@ -40,7 +40,7 @@ final class WatchProcess implements AutoCloseable {
         this.syncDir = syncDir;
         this.separator = separator;
         outReader = new Thread(() -> readRecords(p.getInputStream()), "watch-stdout");
-        errReader = new Thread(() -> readStderr(p.getErrorStream()), "watch-stderr");
+        errReader = new Thread(() -> StreamText.collect(p.getErrorStream(), stderr), "watch-stderr");
         outReader.setDaemon(true);
         errReader.setDaemon(true);
         outReader.start();
@@ -123,24 +123,6 @@ final class WatchProcess implements AutoCloseable {
         }
         synchronized (records) {
             records.notifyAll();
-        }
-    }
-
-    private void readStderr(InputStream in) {
-        byte[] buf = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                synchronized (stderr) {
-                    stderr.notifyAll();
-                }
-            }
-        } catch (IOException ignored) {
-            // the process ended
-        }
-        synchronized (stderr) {
-            stderr.notifyAll();
         }
     }
 

@@ -2,7 +2,6 @@ package org.inflow.e2e.incron;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+
+import org.inflow.e2e.StreamText;
 
 /**
  * A real `bin/incrond -n -f CONF` with every directory in a temp dir, plus a handler script
@@ -93,28 +94,10 @@ final class IncronRig implements AutoCloseable {
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
-        Thread t = new Thread(() -> read(p.getErrorStream()), "incrond-stderr");
+        Thread t = new Thread(() -> StreamText.collect(p.getErrorStream(), stderr), "incrond-stderr");
         t.setDaemon(true);
         t.start();
         return p;
-    }
-
-    private void read(InputStream in) {
-        byte[] buf = new byte[8192];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                synchronized (stderr) {
-                    stderr.notifyAll();
-                }
-            }
-        } catch (IOException ended) {
-            // the daemon exited
-        }
-        synchronized (stderr) {
-            stderr.notifyAll();
-        }
     }
 
     String stderr() {
