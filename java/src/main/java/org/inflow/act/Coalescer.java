@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -50,7 +49,7 @@ public final class Coalescer implements EventHandler<FsEvent> {
 
     private final RuleMatches matches = new RuleMatches();
     private final CoalescerKey probe = new CoalescerKey();
-    private final Map<CoalescerKey, CoalescingWindow> windows = new HashMap<>();
+    private final WindowTable windows = new WindowTable();
     private final Map<Rule, CoalescingRule> byRule = new IdentityHashMap<>();
     /** Rules with open windows: the ones a tick has to look at. */
     private CoalescingRule[] active = new CoalescingRule[8];
@@ -236,7 +235,7 @@ public final class Coalescer implements EventHandler<FsEvent> {
                 : Job.forRoot(key.rule, key.kind == CoalescerKey.ROOT, key.kind == CoalescerKey.OVERFLOW);
         CoalescingWindow w = new CoalescingWindow(key, owner, job, now);
         owner.add(w);
-        windows.put(key, w);
+        windows.put(w);
         return w;
     }
 
@@ -300,7 +299,7 @@ public final class Coalescer implements EventHandler<FsEvent> {
                 readyTail = null;
             }
             readyCount--;
-            windows.remove(w.key);
+            windows.remove(w);
             delivered++;
         }
     }

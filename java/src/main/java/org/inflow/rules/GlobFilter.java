@@ -97,6 +97,9 @@ final class GlobFilter extends PathFilter {
     }
 
     private boolean same(byte[] b, int at) {
+        if (!ignoreCase) {
+            return Arrays.equals(b, at, at + literal.length, literal, 0, literal.length); // vectorised
+        }
         for (int i = 0; i < literal.length; i++) {
             if (fold(b[at + i] & 0xff) != (literal[i] & 0xff)) {
                 return false;
