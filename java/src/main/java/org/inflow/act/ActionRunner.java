@@ -182,6 +182,26 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     private boolean start(Job job, Rule rule, RuleState s) {
         ActionSpec action = rule.action();
+        if (action instanceof ActionSpec.Call) {
+            ActionSpec.Call.Callback cb = ((ActionSpec.Call) action).callback();
+            byte[] path = job.overflow() ? rule.root() : job.path();
+            int mask = job.mask();
+            boolean overflow = job.overflow();
+            try {
+                // off the pipeline's thread: the daemon's own work (a table reload) may take a while
+                starters.execute(() -> {
+                    try {
+                        cb.due(rule, path, mask, overflow);
+                    } catch (RuntimeException e) {
+                        reportFailure(rule, e);
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                return false;
+            }
+            s.fired = true;
+            return true;
+        }
         if (action instanceof ActionSpec.Print) {
             byte[] line = requests.renderer().render(((ActionSpec.Print) action).line(), job);
             synchronized (System.out) {

@@ -28,6 +28,10 @@ public abstract class ActionSpec {
         return new Print(line);
     }
 
+    public static Call call(Call.Callback callback) {
+        return new Call(callback);
+    }
+
     /** Executes args[0] with the rendered arguments; no shell is involved. */
     public static final class Argv extends ActionSpec {
         private final List<Template> args;
@@ -159,6 +163,43 @@ public abstract class ActionSpec {
         @Override
         public String toString() {
             return "print " + line;
+        }
+    }
+
+    /**
+     * Hands each due job to code in the daemon itself rather than to a child: for the daemon's
+     * own housekeeping watches (its table directories), which then share the one inotify
+     * instance and the coalescer's settle windows with every other rule.
+     */
+    public static final class Call extends ActionSpec {
+        /** Called on one of the runner's threads, never on the pipeline's; must be thread-safe. */
+        @FunctionalInterface
+        public interface Callback {
+            /** @param path the job's path (the root after an overflow), a copy */
+            void due(Rule rule, byte[] path, int mask, boolean overflow);
+        }
+
+        private final Callback callback;
+
+        private Call(Callback callback) {
+            if (callback == null) {
+                throw new IllegalArgumentException("a call needs a callback");
+            }
+            this.callback = callback;
+        }
+
+        public Callback callback() {
+            return callback;
+        }
+
+        @Override
+        public Grouping defaultGrouping() {
+            return Grouping.PER_PATH;
+        }
+
+        @Override
+        public String toString() {
+            return "call " + callback;
         }
     }
 }

@@ -44,11 +44,16 @@ final class ByteKey {
             return false;
         }
         ByteKey k = (ByteKey) o;
-        if (k.hash != hash || k.length != length) {
+        return k.hash == hash && sameFolded(k.bytes, k.offset, k.length);
+    }
+
+    /** Whether b[off, off+len) is this key, ASCII case folded, without hashing it first. */
+    boolean sameFolded(byte[] b, int off, int len) {
+        if (len != length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (Bytes.foldAscii(bytes[offset + i] & 0xff) != Bytes.foldAscii(k.bytes[k.offset + i] & 0xff)) {
+            if (Bytes.foldAscii(bytes[offset + i] & 0xff) != Bytes.foldAscii(b[off + i] & 0xff)) {
                 return false;
             }
         }

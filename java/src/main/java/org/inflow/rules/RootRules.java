@@ -17,6 +17,10 @@ final class RootRules {
     final BoundRule[] unindexed;
     private final Map<ByteKey, BoundRule[]> byName;
     private final Map<ByteKey, BoundRule[]> byExtension;
+    /** The same as byExtension when it is this small: compared in turn, as hashing costs more. */
+    private final ByteKey[] fewExtensions;
+    private final BoundRule[][] fewExtensionRules;
+    private static final int FEW = 4;
 
     RootRules(List<BoundRule> rules) {
         all = rules.toArray(NONE);
@@ -39,6 +43,16 @@ final class RootRules {
         unindexed = rest.toArray(NONE);
         byName = freeze(names);
         byExtension = freeze(extensions);
+        if (byExtension.size() <= FEW) {
+            fewExtensions = byExtension.keySet().toArray(new ByteKey[0]);
+            fewExtensionRules = new BoundRule[fewExtensions.length][];
+            for (int i = 0; i < fewExtensions.length; i++) {
+                fewExtensionRules[i] = byExtension.get(fewExtensions[i]);
+            }
+        } else {
+            fewExtensions = null;
+            fewExtensionRules = null;
+        }
     }
 
     /** Rules that may want an entry of exactly this name. */
@@ -65,7 +79,16 @@ final class RootRules {
         if (dot < 0) {
             return NONE;
         }
-        BoundRule[] hit = byExtension.get(probe.point(b, dot + 1, off + len - dot - 1));
+        int extLen = off + len - dot - 1;
+        if (fewExtensions != null) {
+            for (int i = 0; i < fewExtensions.length; i++) {
+                if (fewExtensions[i].sameFolded(b, dot + 1, extLen)) {
+                    return fewExtensionRules[i];
+                }
+            }
+            return NONE;
+        }
+        BoundRule[] hit = byExtension.get(probe.point(b, dot + 1, extLen));
         return hit == null ? NONE : hit;
     }
 

@@ -146,6 +146,30 @@ class RuleHostTest {
     }
 
     @Test
+    void aCallRuleHandsItsSettledPathsToTheDaemonOnce() throws Exception {
+        LinkedBlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        Rule call = Rule.builder(dir.toString()).maxDepth(0)
+                .mask(InotifyMask.IN_MODIFY | InotifyMask.IN_CLOSE_WRITE)
+                .settle(java.time.Duration.ofMillis(100)).maxDelay(java.time.Duration.ofSeconds(5))
+                .action(ActionSpec.call((rule, path, mask, overflow) ->
+                        calls.add(new String(path, StandardCharsets.UTF_8).substring(dir.toString().length()))))
+                .build();
+        try (RuleHost host = new RuleHost(0)) {
+            host.install("own", List.of(call));
+            host.start();
+            assertTrue(host.awaitSettled(10_000));
+            try (java.io.OutputStream out = Files.newOutputStream(dir.resolve("table"))) {
+                for (int i = 0; i < 20; i++) {
+                    out.write('x'); // several writes, one settled call
+                    out.flush();
+                }
+            }
+            assertEquals("/table", calls.poll(10, TimeUnit.SECONDS));
+            assertEquals(null, calls.poll(300, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
     void missingRootIsReportedAndOthersRun() throws Exception {
         Recorder a = new Recorder("a");
         Recorder m = new Recorder("m");

@@ -1,132 +1,90 @@
 package org.inflow.cli.incron;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.List;
+
+import org.inflow.daemon.RuleHost;
+import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.ActionSpec;
+import org.inflow.rules.Rule;
+import org.inflow.rules.RuleReporter;
 
 /**
- * Watches the two table directories and reports each changed name once it has been quiet for a
- * moment, so a table written in several writes (or saved by an editor in several steps) is
- * reloaded once. One small inotify instance for the directories, whatever the number of tables.
+ * Watches the two table directories with rules of the daemon's own RuleHost, so the tables and
+ * the paths they name share one inotify instance, and reports each changed name once it has been
+ * quiet for a moment (the coalescer's settle window): a table written in several writes, or
+ * saved by an editor in several steps, is reloaded once.
  */
-final class IncronTableWatch implements AutoCloseable {
+final class IncronTableWatch {
     /** How long a table name must be quiet before it is reloaded. */
-    static final long QUIET_NANOS = 150_000_000L;
+    static final Duration QUIET = Duration.ofMillis(150);
+    /** A table written without pause is still reloaded this often. */
+    static final Duration MAX_DELAY = Duration.ofSeconds(2);
+    static final String SOURCE = "incron table directories";
+
+    private static final int TABLE_EVENTS = InotifyMask.IN_CREATE | InotifyMask.IN_DELETE | InotifyMask.IN_MODIFY
+            | InotifyMask.IN_CLOSE_WRITE | InotifyMask.IN_MOVED_FROM | InotifyMask.IN_MOVED_TO | InotifyMask.IN_ATTRIB;
 
     interface Listener {
+        /** @param name the table's file name, or null when events were lost: reload everything */
         void changed(IncronTableSet.Kind kind, String name);
 
         /** A table directory itself was deleted or unmounted. */
         void directoryGone(IncronTableSet.Kind kind);
     }
 
-    private final WatchService service;
-    private final Map<WatchKey, IncronTableSet.Kind> keys = new HashMap<>();
-    /** name (kind + '/' + name) -> when it last changed; guarded by this. */
-    private final Map<String, Long> pending = new LinkedHashMap<>();
-    private final Listener listener;
-    private final Thread reader;
-    private final Thread debouncer;
-    private volatile boolean closed;
-
-    IncronTableWatch(Path systemDir, Path userDir, Listener listener) throws IOException {
-        this.listener = listener;
-        service = FileSystems.getDefault().newWatchService();
-        keys.put(register(systemDir), IncronTableSet.Kind.SYSTEM);
-        keys.put(register(userDir), IncronTableSet.Kind.USER);
-        reader = new Thread(this::read, "incron-tables");
-        debouncer = new Thread(this::debounce, "incron-reload");
-        reader.setDaemon(true);
-        debouncer.setDaemon(true);
-        reader.start();
-        debouncer.start();
+    private IncronTableWatch() {
     }
 
-    private WatchKey register(Path dir) throws IOException {
-        return dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                StandardWatchEventKinds.ENTRY_MODIFY);
+    static void install(RuleHost host, Path systemDir, Path userDir, Listener listener) throws IOException {
+        host.install(SOURCE, List.of(rule(systemDir, IncronTableSet.Kind.SYSTEM, listener),
+                rule(userDir, IncronTableSet.Kind.USER, listener)));
     }
 
-    private void read() {
-        try {
-            while (!closed) {
-                WatchKey key = service.take();
-                IncronTableSet.Kind kind = keys.get(key);
-                for (WatchEvent<?> ev : key.pollEvents()) {
-                    if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
-                        listener.changed(kind, null);
-                        continue;
-                    }
-                    String name = ((Path) ev.context()).toString();
-                    synchronized (this) {
-                        pending.remove(kind + "/" + name);
-                        pending.put(kind + "/" + name, System.nanoTime());
-                        notifyAll();
-                    }
-                }
-                if (!key.reset() && !closed) {
-                    listener.directoryGone(kind);
-                    return;
-                }
-            }
-        } catch (InterruptedException | ClosedWatchServiceException done) {
-            // closing
+    private static Rule rule(Path dir, IncronTableSet.Kind kind, Listener listener) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString());
         }
-    }
-
-    private void debounce() {
-        try {
-            while (!closed) {
-                String due = null;
-                synchronized (this) {
-                    while (!closed && pending.isEmpty()) {
-                        wait();
-                    }
-                    if (closed) {
+        byte[] root = dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
+        return Rule.builder(root)
+                .origin(dir.toString())
+                .maxDepth(0)
+                .mask(TABLE_EVENTS)
+                .settle(QUIET)
+                .maxDelay(MAX_DELAY)
+                .action(ActionSpec.call((rule, path, mask, overflow) -> {
+                    if (overflow) {
+                        listener.changed(kind, null);
                         return;
                     }
-                    long now = System.nanoTime();
-                    long wait = Long.MAX_VALUE;
-                    for (Map.Entry<String, Long> e : pending.entrySet()) {
-                        long left = e.getValue() + QUIET_NANOS - now;
-                        if (left <= 0) {
-                            due = e.getKey();
-                            break;
+                    int slash = lastSlash(path);
+                    if (path.length > root.length && slash == root.length) { // not the directory itself
+                        listener.changed(kind, new String(path, slash + 1, path.length - slash - 1,
+                                StandardCharsets.UTF_8));
+                    }
+                }))
+                .reporter(new RuleReporter() {
+                    @Override
+                    public void root(Rule rule, RootState state, byte[] path, String detail) {
+                        if (state == RootState.GONE) {
+                            listener.directoryGone(kind);
                         }
-                        wait = Math.min(wait, left);
                     }
-                    if (due == null) {
-                        wait(Math.max(1, wait / 1_000_000L));
-                        continue;
-                    }
-                    pending.remove(due);
-                }
-                int slash = due.indexOf('/');
-                listener.changed(IncronTableSet.Kind.valueOf(due.substring(0, slash)), due.substring(slash + 1));
-            }
-        } catch (InterruptedException done) {
-            // closing
-        }
+                })
+                .build();
     }
 
-    @Override
-    public void close() {
-        closed = true;
-        try {
-            service.close();
-        } catch (IOException ignored) {
-            // nothing to do
+    private static int lastSlash(byte[] path) {
+        for (int i = path.length - 1; i >= 0; i--) {
+            if (path[i] == '/') {
+                return i;
+            }
         }
-        synchronized (this) {
-            notifyAll();
-        }
+        return -1;
     }
 }

@@ -164,33 +164,33 @@ public final class IncrondCommand {
             Signals.on("TERM", n -> stop.countDown());
             Signals.on("INT", n -> stop.countDown());
             Signals.on("HUP", n -> new Thread(tables::reloadAll, "incron-hup").start());
-            // installed before the engine starts, so no root's first report comes before its rule
+            // The table directories' watch goes in first, so no edit between the first load and
+            // the watch is missed; every table is installed before the engine starts, so no
+            // root's first report comes before its rule.
+            IncronTableWatch.install(host, config.systemTableDir(), config.userTableDir(), new IncronTableWatch.Listener() {
+                @Override
+                public void changed(IncronTableSet.Kind kind, String name) {
+                    if (name == null) {
+                        tables.reloadAll();
+                    } else {
+                        tables.changed(kind, name);
+                    }
+                }
+
+                @Override
+                public void directoryGone(IncronTableSet.Kind kind) {
+                    log.log(LogSink.CRIT, "base directory destroyed, exitting");
+                    stop.countDown();
+                }
+            });
             tables.loadAll();
             host.start();
-            try (IncronTableWatch watch = new IncronTableWatch(config.systemTableDir(), config.userTableDir(),
-                    new IncronTableWatch.Listener() {
-                        @Override
-                        public void changed(IncronTableSet.Kind kind, String name) {
-                            if (name == null) {
-                                tables.reloadAll();
-                            } else {
-                                tables.changed(kind, name);
-                            }
-                        }
-
-                        @Override
-                        public void directoryGone(IncronTableSet.Kind kind) {
-                            log.log(LogSink.CRIT, "base directory destroyed, exitting");
-                            stop.countDown();
-                        }
-                    })) {
-                host.awaitSettled(60_000);
-                log.log(LogSink.NOTICE, "ready to process filesystem events");
-                if (Detach.isBackgroundCopy()) {
-                    Detach.ready();
-                }
-                stop.await();
+            host.awaitSettled(60_000);
+            log.log(LogSink.NOTICE, "ready to process filesystem events");
+            if (Detach.isBackgroundCopy()) {
+                Detach.ready();
             }
+            stop.await();
             log.log(LogSink.NOTICE, "stopping service");
         } catch (IOException e) {
             log.log(LogSink.CRIT, "*** unhandled exception occurred ***: " + e.getMessage());
