@@ -120,9 +120,15 @@ public final class RuleHost implements AutoCloseable {
 
     /**
      * Waits until every installed root has finished its initial crawl (or is waiting for a
-     * missing path, or cannot be watched). @return false if that took longer than `millis`
+     * missing path, or cannot be watched). @return false if that took longer than `millis`, or
+     * the host is not started yet
      */
     public boolean awaitSettled(long millis) throws InterruptedException {
+        synchronized (this) {
+            if (!started) {
+                return false; // nothing is crawled before start(): waiting would only time out
+            }
+        }
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
             List<Integer> ids;

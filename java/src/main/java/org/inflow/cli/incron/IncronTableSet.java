@@ -222,6 +222,13 @@ final class IncronTableSet {
             return;
         }
         host.install(src, rules);
+        try {
+            // incron says "active" once its watches are set: so do we (at start the engine is not
+            // running yet and the daemon waits for every table before "ready")
+            host.awaitSettled(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         loaded.put(src, text);
         log.log(LogSink.INFO, table + ": " + rules.size() + " entr" + (rules.size() == 1 ? "y" : "ies") + " active");
     }
