@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import org.inflow.kernel.Abi;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.kernel.NativeEngine;
 
 /**

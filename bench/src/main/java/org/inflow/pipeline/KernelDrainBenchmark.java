@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.inflow.bench.Fixtures;
 import org.inflow.kernel.Abi;
 import org.inflow.kernel.BatchSink;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.kernel.NativeEngine;
 
 /**

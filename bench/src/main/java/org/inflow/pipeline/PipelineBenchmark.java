@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import org.inflow.act.Coalescer;
 import org.inflow.kernel.Abi;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.LiveRules;
 import org.inflow.rules.PathFilter;

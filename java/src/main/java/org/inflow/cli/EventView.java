@@ -1,7 +1,7 @@
 package org.inflow.cli;
 
 import org.inflow.kernel.Abi;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.pipeline.FsEvent;
 
 /**

@@ -20,7 +20,7 @@ import org.inflow.act.ActionRunner;
 import org.inflow.act.Coalescer;
 import org.inflow.act.NativeSpawner;
 import org.inflow.kernel.Abi;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.pipeline.EventPipeline;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.CwdPolicy;

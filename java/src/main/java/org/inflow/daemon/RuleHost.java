@@ -13,7 +13,7 @@ import org.inflow.act.Coalescer;
 import org.inflow.act.NativeSpawner;
 import org.inflow.act.RsyncMirror;
 import org.inflow.kernel.Abi;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.pipeline.EventPipeline;
 import org.inflow.rules.LiveRules;
 import org.inflow.rules.Rule;

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.inflow.kernel.Abi;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 
 /**
  * One ring slot. Pre-allocated and reused: the directory path and the name are bytes copied

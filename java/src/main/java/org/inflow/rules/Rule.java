@@ -456,7 +456,7 @@ public final class Rule {
             if (action == null) {
                 throw new IllegalStateException("a rule needs an action");
             }
-            if ((mask & ~0x40000000) == 0) {
+            if ((mask & ~InotifyMask.IN_ISDIR) == 0) {
                 throw new IllegalStateException("a rule needs at least one event in its mask");
             }
             return new Rule(this);

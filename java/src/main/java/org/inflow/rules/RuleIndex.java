@@ -16,7 +16,6 @@ import java.util.Map;
 public final class RuleIndex {
     public static final RuleIndex EMPTY = new RuleIndex(new LinkedHashMap<>());
 
-    private static final int IN_ISDIR = 0x40000000;
 
     private final BoundRule[] all;
     private final RootRules[] roots;
@@ -169,7 +168,7 @@ public final class RuleIndex {
 
     private static boolean wants(Rule r, byte[] dir, int dirLen, byte[] name, int nameLen,
                                  byte[] entry, int entryOff, int entryLen, int mask, MatchScratch s) {
-        if ((mask & r.mask() & ~IN_ISDIR) == 0) {
+        if ((mask & r.mask() & ~InotifyMask.IN_ISDIR) == 0) {
             return false;
         }
         int rel = relativeStart(r.rootBytes(), dir, dirLen);

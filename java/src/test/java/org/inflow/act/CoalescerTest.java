@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.inflow.rules.InotifyMask.*;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,11 +22,6 @@ import org.inflow.rules.RuleIndex;
 import org.inflow.rules.Template;
 
 class CoalescerTest {
-    static final int IN_MODIFY = 0x2;
-    static final int IN_CLOSE_WRITE = 0x8;
-    static final int IN_CREATE = 0x100;
-    static final int IN_DELETE = 0x200;
-    static final int IN_Q_OVERFLOW = 0x4000;
 
     long clock;
     long seq;

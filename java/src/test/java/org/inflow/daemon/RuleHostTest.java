@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.Rule;
 import org.inflow.rules.RuleReporter;

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.inflow.rules.InotifyMask;
+
 /** The JNI binding in-process: loading, one upcall per batch, roots, stats. */
 class NativeEngineTest {
     @TempDir

@@ -2,6 +2,7 @@ package org.inflow.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.inflow.rules.InotifyMask.*;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,11 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RuleIndexTest {
-    static final int IN_MODIFY = 0x2;
-    static final int IN_CLOSE_WRITE = 0x8;
-    static final int IN_CREATE = 0x100;
-    static final int IN_DELETE_SELF = 0x400;
-    static final int IN_ISDIR = 0x40000000;
 
     private final RuleMatches out = new RuleMatches();
 

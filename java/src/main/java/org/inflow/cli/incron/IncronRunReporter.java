@@ -10,6 +10,7 @@ import org.inflow.rules.LogSink;
 import org.inflow.rules.Rule;
 import org.inflow.rules.RuleReporter;
 import org.inflow.rules.Template;
+import org.inflow.rules.InotifyMask;
 
 /**
  * What happens to one table's entries, logged in incron's words where incron has words
@@ -73,7 +74,7 @@ final class IncronRunReporter implements RuleReporter {
     /** incron's two lines per run: the event, then the command. */
     @Override
     public void started(Rule rule, int pid, List<byte[]> argv, byte[] dir, byte[] name, int mask) {
-        int shown = rule.mask() | IncronMask.IN_ISDIR | IncronMask.IN_Q_OVERFLOW;
+        int shown = rule.mask() | InotifyMask.IN_ISDIR | InotifyMask.IN_Q_OVERFLOW;
         String event = "PATH (" + IncronCommand.escape(dir) + ") FILE (" + IncronCommand.escape(name)
                 + ") EVENT (" + IncronMask.format(mask & shown) + ")";
         String command = "(" + tag + ") CMD (" + expanded(rule, argv) + ")";

@@ -21,6 +21,7 @@ import org.inflow.dialect.incron.IncronRules;
 import org.inflow.dialect.incron.IncronTable;
 import org.inflow.rules.LogSink;
 import org.inflow.rules.Rule;
+import org.inflow.rules.InotifyMask;
 
 /**
  * The daemon's tables: system tables (run as root) and user tables (run as their owner, if
@@ -204,7 +205,7 @@ final class IncronTableSet {
                         + " for user " + name + ": line ignored");
                 continue;
             }
-            if ((e.mask().bits & IncronMask.IN_ONLYDIR) != 0) {
+            if ((e.mask().bits & InotifyMask.IN_ONLYDIR) != 0) {
                 Path p = Path.of(new String(root, StandardCharsets.UTF_8));
                 if (Files.exists(p) && !Files.isDirectory(p)) {
                     log.log(LogSink.ERR, origin + ": " + p + " is not a directory (IN_ONLYDIR): line ignored");

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.inflow.daemon.RuleHost;
-import org.inflow.kernel.InotifyMask;
+import org.inflow.rules.InotifyMask;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.Rule;
 import org.inflow.rules.RuleReporter;

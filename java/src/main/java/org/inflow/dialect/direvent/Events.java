@@ -2,23 +2,14 @@ package org.inflow.dialect.direvent;
 
 import java.util.Map;
 
+import static org.inflow.rules.InotifyMask.*;
+
 /**
  * direvent's two event vocabularies on Linux: generic events (create, write, attrib, delete, codes
  * 1 2 4 8), each standing for a set of inotify events, and the inotify ("system") events by their
  * upper-case names with the kernel's bit values.
  */
 final class Events {
-    static final int IN_ACCESS = 0x1;
-    static final int IN_MODIFY = 0x2;
-    static final int IN_ATTRIB = 0x4;
-    static final int IN_CLOSE_WRITE = 0x8;
-    static final int IN_CLOSE_NOWRITE = 0x10;
-    static final int IN_OPEN = 0x20;
-    static final int IN_MOVED_FROM = 0x40;
-    static final int IN_MOVED_TO = 0x80;
-    static final int IN_CREATE = 0x100;
-    static final int IN_DELETE = 0x200;
-    static final int IN_ISDIR = 0x40000000;
     static final int SYSTEM_BITS = 0x3ff;
 
     static final int GEN_CREATE = 1;

@@ -1,5 +1,7 @@
 package org.inflow.dialect.direvent;
 
+import org.inflow.rules.InotifyMask;
+
 /**
  * What one handler reports for an event, computed from the event's inotify mask the way direvent
  * 5.2 does (§2.3 of the spec): sysev = the event's bits the handler asked for; genev = the generic
@@ -9,7 +11,7 @@ package org.inflow.dialect.direvent;
  */
 final class HandlerEvents {
     /** The mask the dialect uses for the creation of a watched path that did not exist. */
-    static final int SENTINEL_CREATE = Events.IN_CREATE | Events.IN_CLOSE_WRITE;
+    static final int SENTINEL_CREATE = InotifyMask.IN_CREATE | InotifyMask.IN_CLOSE_WRITE;
 
     private final int kernelMask;
     private final int genericFilter;
@@ -29,20 +31,20 @@ final class HandlerEvents {
     }
 
     private boolean synthetic(int mask) {
-        if ((mask & Events.IN_CREATE) == 0) {
+        if ((mask & InotifyMask.IN_CREATE) == 0) {
             return false;
         }
         // the kernel never sets CREATE together with another event: only inflow's listing does
-        if ((mask & Events.SYSTEM_BITS & ~Events.IN_CREATE) != 0) {
+        if ((mask & Events.SYSTEM_BITS & ~InotifyMask.IN_CREATE) != 0) {
             return true;
         }
         // direvent reports a directory made inside a recursive watch by its own create
-        return recursive && (mask & Events.IN_ISDIR) != 0;
+        return recursive && (mask & InotifyMask.IN_ISDIR) != 0;
     }
 
     int sysev(int mask) {
         if (synthetic(mask)) {
-            return wantsSyntheticCreate() ? 0 : mask & kernelMask & Events.SYSTEM_BITS & ~Events.IN_CREATE;
+            return wantsSyntheticCreate() ? 0 : mask & kernelMask & Events.SYSTEM_BITS & ~InotifyMask.IN_CREATE;
         }
         return mask & kernelMask & Events.SYSTEM_BITS;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.inflow.rules.Template;
+import org.inflow.rules.InotifyMask;
 
 /**
  * incron's command wildcards compiled into a template: `$@` the watched directory the event came
@@ -47,8 +48,8 @@ public final class IncronCommand {
      *                  one, `$@` is the matched file's path and `$#` is empty
      */
     public static Compiled compile(byte[] command, int entryMask, boolean globEntry) {
-        int shown = entryMask | IncronMask.IN_ISDIR | IncronMask.IN_Q_OVERFLOW | IncronMask.IN_UNMOUNT
-                | IncronMask.IN_IGNORED;
+        int shown = entryMask | InotifyMask.IN_ISDIR | InotifyMask.IN_Q_OVERFLOW | InotifyMask.IN_UNMOUNT
+                | InotifyMask.IN_IGNORED;
         Template.Builder t = Template.builder();
         List<String> dropped = new ArrayList<>();
         ByteArrayOutputStream text = new ByteArrayOutputStream();

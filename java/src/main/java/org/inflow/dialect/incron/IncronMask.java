@@ -3,34 +3,14 @@ package org.inflow.dialect.incron;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.inflow.rules.InotifyMask.*;
+
 /**
  * incron's event names and the two ways it writes masks: parsing a table's mask field (numeric
  * or comma-separated names with options) and formatting bits as `$%` and incrontab do, in
  * incron's fixed order with its IN_CLOSE / IN_MOVE / IN_ALL_EVENTS folding.
  */
 public final class IncronMask {
-    public static final int IN_ACCESS = 0x1;
-    public static final int IN_MODIFY = 0x2;
-    public static final int IN_ATTRIB = 0x4;
-    public static final int IN_CLOSE_WRITE = 0x8;
-    public static final int IN_CLOSE_NOWRITE = 0x10;
-    public static final int IN_OPEN = 0x20;
-    public static final int IN_MOVED_FROM = 0x40;
-    public static final int IN_MOVED_TO = 0x80;
-    public static final int IN_CREATE = 0x100;
-    public static final int IN_DELETE = 0x200;
-    public static final int IN_DELETE_SELF = 0x400;
-    public static final int IN_MOVE_SELF = 0x800;
-    public static final int IN_UNMOUNT = 0x2000;
-    public static final int IN_Q_OVERFLOW = 0x4000;
-    public static final int IN_IGNORED = 0x8000;
-    public static final int IN_ONLYDIR = 0x01000000;
-    public static final int IN_DONT_FOLLOW = 0x02000000;
-    public static final int IN_ISDIR = 0x40000000;
-    public static final int IN_ONESHOT = 0x80000000;
-    public static final int IN_CLOSE = IN_CLOSE_WRITE | IN_CLOSE_NOWRITE;
-    public static final int IN_MOVE = IN_MOVED_FROM | IN_MOVED_TO;
-    public static final int IN_ALL_EVENTS = 0xfff;
 
     /** What `incrontab -t` prints, in its order. */
     public static final String TYPES = "IN_ACCESS,IN_MODIFY,IN_ATTRIB,IN_CLOSE_WRITE,IN_CLOSE_NOWRITE,IN_OPEN,"

@@ -15,6 +15,7 @@ import org.inflow.rules.Rule;
 import org.inflow.rules.RuleReporter;
 import org.inflow.rules.StdioPolicy;
 import org.inflow.rules.Template;
+import org.inflow.rules.InotifyMask;
 
 /**
  * Turns a table entry into a rule that behaves as incron meant: recursion unless
@@ -30,8 +31,8 @@ public final class IncronRules {
     public static final String USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/X11R6/bin";
 
     /** Event bits a rule is matched on (the kernel flags are options of the rule instead). */
-    private static final int EVENT_BITS = IncronMask.IN_ALL_EVENTS | IncronMask.IN_UNMOUNT
-            | IncronMask.IN_Q_OVERFLOW | IncronMask.IN_IGNORED | IncronMask.IN_ISDIR;
+    private static final int EVENT_BITS = InotifyMask.IN_ALL_EVENTS | InotifyMask.IN_UNMOUNT
+            | InotifyMask.IN_Q_OVERFLOW | InotifyMask.IN_IGNORED | InotifyMask.IN_ISDIR;
 
     private IncronRules() {
     }
@@ -101,10 +102,10 @@ public final class IncronRules {
                 .env(owner.env)
                 .user(owner.user)
                 .noLoop(m.noLoop)
-                .oneshot((m.bits & IncronMask.IN_ONESHOT) != 0)
-                .followRoot((m.bits & IncronMask.IN_DONT_FOLLOW) == 0)
+                .oneshot((m.bits & InotifyMask.IN_ONESHOT) != 0)
+                .followRoot((m.bits & InotifyMask.IN_DONT_FOLLOW) == 0)
                 .waitMissing(true)
-                .overflowRuns((m.bits & IncronMask.IN_Q_OVERFLOW) != 0)
+                .overflowRuns((m.bits & InotifyMask.IN_Q_OVERFLOW) != 0)
                 .reporter(reporter);
         if (glob) {
             // incron watched the matches found at load; here the directory is watched and names

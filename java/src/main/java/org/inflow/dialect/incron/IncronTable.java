@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.inflow.rules.InotifyMask;
 
 /**
  * An incrontab table read with incron 0.5.12's line model (path, mask, then the command as the
@@ -100,8 +101,8 @@ public final class IncronTable {
             problems.add(new IncronProblem(file, no, IncronProblem.Severity.WARNING,
                     "mask '" + maskField + "' ends with ',': a blank ends the mask, so the rest of the line is the command"));
         }
-        if ((mask.bits & ~(IncronMask.IN_ONESHOT | IncronMask.IN_DONT_FOLLOW | IncronMask.IN_ONLYDIR
-                | IncronMask.IN_ISDIR)) == 0) {
+        if ((mask.bits & ~(InotifyMask.IN_ONESHOT | InotifyMask.IN_DONT_FOLLOW | InotifyMask.IN_ONLYDIR
+                | InotifyMask.IN_ISDIR)) == 0) {
             problems.add(new IncronProblem(file, no, IncronProblem.Severity.ERROR,
                     "mask '" + maskField + "' has no event in it: line ignored"));
             return;

@@ -3,27 +3,29 @@ package org.inflow.dialect.pyconf;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.inflow.rules.InotifyMask.*;
+
 /** The inotify event names pyinotify users write in emask, and their bits. */
 public final class EventNames {
     private static final Map<String, Integer> BITS = new LinkedHashMap<>();
 
     static {
-        BITS.put("IN_ACCESS", 0x1);
-        BITS.put("IN_MODIFY", 0x2);
-        BITS.put("IN_ATTRIB", 0x4);
-        BITS.put("IN_CLOSE_WRITE", 0x8);
-        BITS.put("IN_CLOSE_NOWRITE", 0x10);
-        BITS.put("IN_CLOSE", 0x18);
-        BITS.put("IN_OPEN", 0x20);
-        BITS.put("IN_MOVED_FROM", 0x40);
-        BITS.put("IN_MOVED_TO", 0x80);
-        BITS.put("IN_MOVE", 0xc0);
-        BITS.put("IN_CREATE", 0x100);
-        BITS.put("IN_DELETE", 0x200);
-        BITS.put("IN_DELETE_SELF", 0x400);
-        BITS.put("IN_MOVE_SELF", 0x800);
-        BITS.put("ALL_EVENTS", 0xfff);
-        BITS.put("IN_ALL_EVENTS", 0xfff);
+        BITS.put("IN_ACCESS", IN_ACCESS);
+        BITS.put("IN_MODIFY", IN_MODIFY);
+        BITS.put("IN_ATTRIB", IN_ATTRIB);
+        BITS.put("IN_CLOSE_WRITE", IN_CLOSE_WRITE);
+        BITS.put("IN_CLOSE_NOWRITE", IN_CLOSE_NOWRITE);
+        BITS.put("IN_CLOSE", IN_CLOSE);
+        BITS.put("IN_OPEN", IN_OPEN);
+        BITS.put("IN_MOVED_FROM", IN_MOVED_FROM);
+        BITS.put("IN_MOVED_TO", IN_MOVED_TO);
+        BITS.put("IN_MOVE", IN_MOVE);
+        BITS.put("IN_CREATE", IN_CREATE);
+        BITS.put("IN_DELETE", IN_DELETE);
+        BITS.put("IN_DELETE_SELF", IN_DELETE_SELF);
+        BITS.put("IN_MOVE_SELF", IN_MOVE_SELF);
+        BITS.put("ALL_EVENTS", IN_ALL_EVENTS);
+        BITS.put("IN_ALL_EVENTS", IN_ALL_EVENTS);
     }
 
     private EventNames() {

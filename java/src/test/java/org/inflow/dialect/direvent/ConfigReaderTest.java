@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.inflow.rules.InotifyMask;
 
 /** The grecs grammar as direvent 5.2 reads it; messages as 5.2 prints them (checked against Debian's 5.2). */
 class ConfigReaderTest {
@@ -35,7 +36,7 @@ class ConfigReaderTest {
         assertEquals(2, w.paths().get(1).depth());
         assertEquals("a\tb \"q\" \\n", w.command());
         assertEquals(Events.GEN_CREATE | Events.GEN_WRITE | Events.GEN_ATTRIB, w.genericMask);
-        assertEquals(Events.IN_CLOSE_WRITE, w.systemMask);
+        assertEquals(InotifyMask.IN_CLOSE_WRITE, w.systemMask);
         assertEquals(2, w.patterns.size());
         assertTrue(w.nowait && w.shell);
         assertEquals(0, w.timeoutSeconds);

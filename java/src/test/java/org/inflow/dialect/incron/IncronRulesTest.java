@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.inflow.rules.Rule;
 import org.inflow.rules.RuleReporter;
+import org.inflow.rules.InotifyMask;
 import org.junit.jupiter.api.Test;
 
 /** How a table entry becomes a rule: options, flags, dot directories, globs. */
@@ -24,7 +25,7 @@ class IncronRulesTest {
     @Test
     void optionsAndFlags() {
         Rule r = rule("/w IN_CREATE,IN_ONESHOT,IN_DONT_FOLLOW,IN_NO_LOOP,recursive=false cmd");
-        assertEquals(IncronMask.IN_CREATE, r.mask());
+        assertEquals(InotifyMask.IN_CREATE, r.mask());
         assertTrue(r.oneshot());
         assertFalse(r.followRoot());
         assertTrue(r.noLoop());

@@ -1,4 +1,4 @@
-package org.inflow.kernel;
+package org.inflow.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

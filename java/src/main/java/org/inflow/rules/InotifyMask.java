@@ -1,8 +1,11 @@
-package org.inflow.kernel;
+package org.inflow.rules;
 
 import java.util.Locale;
 
-/** inotify(7) mask bits and the names inotifywait gives them, in the order it prints them. */
+/**
+ * inotify(7) mask bits, the unit of every rule's mask (so every dialect names them from here), and
+ * the names inotifywait gives them, in the order it prints them.
+ */
 public final class InotifyMask {
     public static final int IN_ACCESS = 0x1;
     public static final int IN_MODIFY = 0x2;
@@ -19,7 +22,10 @@ public final class InotifyMask {
     public static final int IN_UNMOUNT = 0x2000;
     public static final int IN_Q_OVERFLOW = 0x4000;
     public static final int IN_IGNORED = 0x8000;
+    public static final int IN_ONLYDIR = 0x01000000;
+    public static final int IN_DONT_FOLLOW = 0x02000000;
     public static final int IN_ISDIR = 0x40000000;
+    public static final int IN_ONESHOT = 0x80000000;
     public static final int IN_CLOSE = IN_CLOSE_WRITE | IN_CLOSE_NOWRITE;
     public static final int IN_MOVE = IN_MOVED_FROM | IN_MOVED_TO;
     public static final int IN_ALL_EVENTS = 0xfff;
