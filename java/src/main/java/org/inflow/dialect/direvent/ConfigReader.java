@@ -196,13 +196,8 @@ public final class ConfigReader {
     }
 
     private void path(WatcherSpec w, Statement s) {
-        Value v = s.value;
+        Value v = scalar(s);
         if (v == null) {
-            diag.error(s.locus, "expected string, but found void");
-            return;
-        }
-        if (v.type == Value.Type.LIST) {
-            diag.error(s.keywordLocus, "unexpected list");
             return;
         }
         if (v.type == Value.Type.STRING) {
@@ -315,17 +310,12 @@ public final class ConfigReader {
     }
 
     private void command(WatcherSpec w, Statement s) {
-        Value v = s.value;
+        Value v = scalar(s);
         if (v == null) {
-            diag.error(s.locus, "expected string, but found void");
             return;
         }
         if (v.type == Value.Type.ARRAY) {
             diag.error(s.keywordLocus, "too many arguments to `command'; missing semicolon?");
-            return;
-        }
-        if (v.type == Value.Type.LIST) {
-            diag.error(s.keywordLocus, "unexpected list");
             return;
         }
         w.command = v.text;
@@ -333,13 +323,8 @@ public final class ConfigReader {
     }
 
     private void user(WatcherSpec w, Statement s) {
-        Value v = s.value;
+        Value v = scalar(s);
         if (v == null) {
-            diag.error(s.locus, "expected string, but found void");
-            return;
-        }
-        if (v.type == Value.Type.LIST) {
-            diag.error(s.keywordLocus, "unexpected list");
             return;
         }
         Value name = v.type == Value.Type.STRING ? v : v.items.get(0);
@@ -420,6 +405,20 @@ public final class ConfigReader {
         }
     }
 
+    /** The statement's value unless it has none or is a list, which are reported; then null. */
+    private Value scalar(Statement s) {
+        Value v = s.value;
+        if (v == null) {
+            diag.error(s.locus, "expected string, but found void");
+            return null;
+        }
+        if (v.type == Value.Type.LIST) {
+            diag.error(s.keywordLocus, "unexpected list");
+            return null;
+        }
+        return v;
+    }
+
     /** The strings of a value that may be one string, several, or a list; null (reported) if none. */
     private List<Value> items(Statement s) {
         Value v = s.value;
@@ -455,13 +454,8 @@ public final class ConfigReader {
     }
 
     private String string(Statement s) {
-        Value v = s.value;
+        Value v = scalar(s);
         if (v == null) {
-            diag.error(s.locus, "expected string, but found void");
-            return null;
-        }
-        if (v.type == Value.Type.LIST) {
-            diag.error(s.keywordLocus, "unexpected list");
             return null;
         }
         if (v.type == Value.Type.ARRAY) {
