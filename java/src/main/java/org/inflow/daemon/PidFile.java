@@ -1,13 +1,17 @@
 package org.inflow.daemon;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.OptionalLong;
 
 /**
@@ -15,6 +19,9 @@ import java.util.OptionalLong;
  * left by a dead daemon is removed and claimed; removed at exit only while it still names us.
  */
 public final class PidFile {
+    private static final FileAttribute<?> MODE = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-r--r--"));
+
     private final Path path;
     private final long pid;
 
@@ -47,11 +54,10 @@ public final class PidFile {
         byte[] text = (self + (newline ? "\n" : "")).getBytes(StandardCharsets.US_ASCII);
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                Files.write(path, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                try {
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
-                } catch (UnsupportedOperationException | IOException ignored) {
-                    // the umask decides; the content is what matters
+                // created with its mode in the same call: no moment with other permissions
+                try (SeekableByteChannel out = Files.newByteChannel(path,
+                        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), MODE)) {
+                    out.write(ByteBuffer.wrap(text));
                 }
                 return new PidFile(path, self);
             } catch (FileAlreadyExistsException exists) {
