@@ -9,6 +9,7 @@
 
 #include "abi.h"
 #include "engine.h"
+#include "sched_slice.h"
 
 #define ENGINE_CLASS "org/inflow/kernel/NativeEngine"
 
@@ -52,6 +53,8 @@ static void *reader_main(void *arg)
         return NULL;
     }
     h->env = env;
+    /* Best effort, as for the Java threads of the path (Posix.preferShortSlice). */
+    sched_slice_request(SCHED_SLICE_SHORT_NS);
     h->run_error = engine_run(h->e);
     (*jvm)->DetachCurrentThread(jvm);
     return NULL;

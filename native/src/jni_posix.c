@@ -1,6 +1,6 @@
-/* JNI glue for org.inflow.kernel.Posix: the few process-wide calls a daemon needs that the JDK
- * does not offer (syslog(3), stdio onto /dev/null after detaching, a user switch of the whole
- * process). Policy (when to call them, what to log) lives in Java. Registered by JNI_OnLoad
+/* JNI glue for org.inflow.kernel.Posix: the few process and thread calls a daemon needs that the
+ * JDK does not offer (syslog(3), stdio onto /dev/null after detaching, a user switch of the whole
+ * process, a short scheduler slice). Policy (when to call them, what to log) lives in Java. Registered by JNI_OnLoad
  * (jni_engine.c) through jni_posix_register. */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,8 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include "sched_slice.h"
 
 #define POSIX_CLASS "org/inflow/kernel/Posix"
 #define IDENT_MAX 256
@@ -82,11 +84,19 @@ static jint j_switch_user(JNIEnv *env, jclass cls, jint uid, jint gid, jintArray
     return 0;
 }
 
+static jint j_prefer_short_slice(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return sched_slice_request(SCHED_SLICE_SHORT_NS);
+}
+
 static const JNINativeMethod methods[] = {
     { "openlog0", "([BII)V", (void *)j_openlog },
     { "syslog0", "(I[B)V", (void *)j_syslog },
     { "nullStdio0", "()I", (void *)j_null_stdio },
     { "switchUser0", "(II[I)I", (void *)j_switch_user },
+    { "preferShortSlice0", "()I", (void *)j_prefer_short_slice },
 };
 
 int jni_posix_register(JNIEnv *env)

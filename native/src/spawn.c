@@ -1,5 +1,6 @@
 /* posix_spawn into a new process group, with a pidfd for the reaper. See spawn.h. */
 #include "spawner.h"
+#include "sched_slice.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -226,6 +227,7 @@ int spawn_start(const spawn_req *req, spawn_result *res)
     if (err[1] >= 0)
         close(err[1]);
     if (!rc) {
+        sched_slice_reset_child(pid);
         int fd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (fd < 0) {
             /* Without a pidfd nobody would reap it: end it here (our own child, still unreaped). */

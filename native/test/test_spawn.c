@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "reaper.h"
+#include "sched_slice.h"
 #include "spawner.h"
 
 static const char *helper;
@@ -310,6 +311,49 @@ static void test_signals_reset(void)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/* se.slice from /proc/<pid>/sched in ns, or 0 when the kernel does not show it. */
+static unsigned long long slice_in(const char *text)
+{
+    const char *p = strstr(text, "se.slice");
+    unsigned long long ns = 0;
+    if (p && sscanf(strchr(p, ':') + 1, "%llu", &ns) != 1)
+        ns = 0;
+    return ns;
+}
+
+static void *short_slice_thread(void *arg)
+{
+    (void)arg;
+    int err = sched_slice_request(SCHED_SLICE_SHORT_NS);
+    if (err) {
+        printf("skip test_child_slice: no custom scheduler slices here (%s)\n", strerror(err));
+        return NULL;
+    }
+    char own[4096];
+    int fd = open("/proc/thread-self/sched", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read_all(fd, own, sizeof own) == 0 || slice_in(own) == 0) {
+        printf("skip test_child_slice: /proc/thread-self/sched has no se.slice\n");
+        return NULL;
+    }
+    CHECK(slice_in(own) == SCHED_SLICE_SHORT_NS);
+    /* The child runs with the default slice, not ours. */
+    char *argv[] = { "/bin/cat", "/proc/self/sched", NULL };
+    spawn_req req = { .argv = argv };
+    char out[8192];
+    CHECK(run_capture(&req, out, sizeof out, NULL).code == 0);
+    CHECK(slice_in(out) != 0 && slice_in(out) != SCHED_SLICE_SHORT_NS);
+    if (slice_in(out) == SCHED_SLICE_SHORT_NS)
+        fprintf(stderr, "the child kept the spawning thread's slice\n");
+    return NULL;
+}
+
+static void test_child_slice(void)
+{
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, short_slice_thread, NULL) == 0);
+    pthread_join(t, NULL);
+}
+
 static void test_cwd_env_stdin(void)
 {
     char *argv[] = { "/bin/sh", "-c", "pwd; echo \"$FOO\"; echo \"${HOME-unset}\"; cat", NULL };
@@ -550,6 +594,7 @@ int main(int argc, char **argv)
     test_argv_bytes();
     test_no_inherited_fds();
     test_signals_reset();
+    test_child_slice();
     test_cwd_env_stdin();
     test_errors();
     test_output_through_reaper();

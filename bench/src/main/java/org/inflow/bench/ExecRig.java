@@ -1,5 +1,7 @@
 package org.inflow.bench;
 
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.HdrHistogram.Histogram;
 
@@ -26,8 +29,13 @@ import org.inflow.rules.Template;
 /**
  * The whole event → exec path of a daemon, shared by {@link ExecLatency} and
  * {@link LatencyBenchmark}: a watched directory, a rule that runs /bin/true on every
- * IN_CLOSE_WRITE with no settle window, the coalescer and the native spawner. File "f<i>" written
- * in {@link #dir} ends in {@code listener.spawned(i, job's read time, spawn time)}.
+ * IN_CLOSE_WRITE with no settle window, the coalescer and the native spawner. Write number i
+ * ends in {@code listener.spawned(i, job's read time, spawn time)}.
+ * <p>
+ * The writes go to {@link #FILES} files made before the watch, in turn: an open and a close of
+ * an existing file. A new file per write made the directory grow by a thousand entries a second,
+ * and ext4's linear search of it soon cost the writer 0.3-0.9 ms of CPU per event on a 2-vCPU
+ * machine, CPU the measured path then had to wait for.
  */
 final class ExecRig implements AutoCloseable {
     @FunctionalInterface
@@ -35,21 +43,30 @@ final class ExecRig implements AutoCloseable {
         void spawned(int index, long readNanos, long spawnedNanos);
     }
 
+    static final int FILES = 4096;
+
     final Path dir;
+    private final File[] files = new File[FILES];
+    /** Which write each file's latest one was, so an exec names its write. */
+    private final AtomicIntegerArray writeOf = new AtomicIntegerArray(FILES);
     private final NativeSpawner spawner;
     private final ActionRunner runner;
     private final EventPipeline pipeline;
 
     ExecRig(int cap, Listener listener) throws IOException {
         dir = Files.createTempDirectory("inflow-latency");
+        for (int f = 0; f < FILES; f++) {
+            files[f] = dir.resolve("f" + f).toFile();
+            new FileOutputStream(files[f]).close();
+        }
         spawner = new NativeSpawner();
         runner = new ActionRunner(spawner, cap, ActionRunner.OnBusy.QUEUE, (byte) '\n', (job, child, spawned) -> {
             byte[] name = job.name();
-            int i = 0;
+            int f = 0;
             for (int k = 1; k < name.length; k++) {
-                i = i * 10 + name[k] - '0';
+                f = f * 10 + name[k] - '0';
             }
-            listener.spawned(i, job.firstReadNanos(), child.execNanos());
+            listener.spawned(writeOf.get(f), job.firstReadNanos(), child.execNanos());
         });
         LiveRules live = new LiveRules(RuleIndex.EMPTY);
         pipeline = EventPipeline.builder().tickMillis(10).then(new Coalescer(live, runner)).build();
@@ -63,9 +80,11 @@ final class ExecRig implements AutoCloseable {
         pipeline.start();
     }
 
-    /** Creates and closes f&lt;i&gt; (one IN_CLOSE_WRITE). */
+    /** Write number i: opens and closes one of the files (one IN_CLOSE_WRITE). */
     void write(int i) throws IOException {
-        Files.write(dir.resolve("f" + i), new byte[0]);
+        int f = i % FILES;
+        writeOf.set(f, i); // before the event that makes a spawning thread read it
+        new FileOutputStream(files[f]).close();
     }
 
     /** HdrHistogram's percentile distribution in microseconds: the .hgrm text its plotters read. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.inflow.kernel.Posix;
 import org.inflow.rules.ActionSpec;
 import org.inflow.rules.Grouping;
 import org.inflow.rules.Rule;
@@ -82,7 +83,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         });
         this.starters = new ThreadPoolExecutor(STARTERS, STARTERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(START_QUEUE), r -> {
-                    Thread t = new Thread(r, "inflow-spawn");
+                    Thread t = new Thread(Posix.withShortSlice(r), "inflow-spawn");
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.inflow.kernel.NativeLoader;
+import org.inflow.kernel.Posix;
 
 /**
  * Runs commands through libinflow's posix_spawn: argv without a shell (or a shell when the request
@@ -85,7 +86,7 @@ public final class NativeSpawner implements AutoCloseable {
         if (reaper == 0) {
             throw new IOException("inflow reaper (epoll, eventfd): " + errorText(err[0]));
         }
-        thread = new Thread(this::reap, "inflow-reaper");
+        thread = new Thread(Posix.withShortSlice(this::reap), "inflow-reaper");
         thread.setDaemon(true);
         thread.start();
     }

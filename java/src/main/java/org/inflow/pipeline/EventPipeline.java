@@ -12,6 +12,7 @@ import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
 
 import org.inflow.kernel.NativeEngine;
+import org.inflow.kernel.Posix;
 
 /**
  * The native engine feeding a Disruptor ring, and the chain of consumer stages behind it.
@@ -31,7 +32,7 @@ public final class EventPipeline implements AutoCloseable {
         ticks = b.tickMillis > 0 ? new TickWaitStrategy(TimeUnit.MILLISECONDS.toNanos(b.tickMillis)) : null;
         WaitStrategy wait = ticks != null ? ticks : new BlockingWaitStrategy();
         ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "inflow-stage");
+            Thread t = new Thread(Posix.withShortSlice(r), "inflow-stage");
             t.setDaemon(true);
             return t;
         };
