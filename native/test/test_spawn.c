@@ -336,11 +336,18 @@ static void *short_slice_thread(void *arg)
         return NULL;
     }
     CHECK(slice_in(own) == SCHED_SLICE_SHORT_NS);
-    /* The child runs with the default slice, not ours. */
-    char *argv[] = { "/bin/cat", "/proc/self/sched", NULL };
-    spawn_req req = { .argv = argv };
+    /* The child runs with the default slice, not ours. The spawner resets it once posix_spawn
+     * returns, so the child looks only when told to, after that. */
+    char *argv[] = { "/bin/sh", "-c", "read go; exec cat /proc/self/sched", NULL };
+    spawn_req req = { .argv = argv, .in_mode = SPAWN_IN_PIPE, .out_mode = SPAWN_OUT_PIPE };
+    spawn_result res;
+    CHECK(spawn_start(&req, &res) == 0);
+    CHECK(reaper_watch(rp, res.pid, res.pidfd) == 0);
+    CHECK(write(res.in_fd, "go\n", 3) == 3);
+    close(res.in_fd);
     char out[8192];
-    CHECK(run_capture(&req, out, sizeof out, NULL).code == 0);
+    read_all(res.out_fd, out, sizeof out);
+    CHECK(wait_exit(res.pid).code == 0);
     CHECK(slice_in(out) != 0 && slice_in(out) != SCHED_SLICE_SHORT_NS);
     if (slice_in(out) == SCHED_SLICE_SHORT_NS)
         fprintf(stderr, "the child kept the spawning thread's slice\n");
