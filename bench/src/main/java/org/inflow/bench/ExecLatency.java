@@ -19,8 +19,10 @@ import org.HdrHistogram.Recorder;
  * <li>from inflow's read of the event.</li>
  * </ul>
  * No cap on runs at once unless -Dcap=N: with a cap, a refused job is offered again when a run
- * ends (the runner wakes the coalescer), so it measures the cap's wait as well. Usage:
- *   java -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10] [HGRM]
+ * ends (the runner wakes the coalescer), so it measures the cap's wait as well. Run it in the
+ * JVM the daemon runs in (bin/inflow's options; bench/compare/run does):
+ *   java -XX:+UseSerialGC -Xmn2m -Xss512k -XX:TieredStopAtLevel=1 \
+ *       -cp bench/target/benchmarks.jar org.inflow.bench.ExecLatency [RATE=1000] [SECONDS=10] [HGRM]
  * With HGRM, the due → exec distribution is also written there (.hgrm text, microseconds);
  * bench/compare/run plots it with {@link HgrmPlot}.
  */

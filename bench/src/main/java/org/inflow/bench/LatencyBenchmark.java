@@ -33,7 +33,9 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+// The JVM the daemon runs in (bin/inflow): a default one's concurrent GC and C2 threads would
+// take turns on the measured path's two cores.
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xmn2m", "-Xss512k", "-XX:TieredStopAtLevel=1"})
 public class LatencyBenchmark {
     private ExecRig rig;
     private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
