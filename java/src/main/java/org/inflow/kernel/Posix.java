@@ -51,7 +51,8 @@ public final class Posix {
      * event → exec path waited up to a child's whole start-up at each of its hand-offs. Its share
      * of the CPU stays the same. Best effort: false where the kernel has no custom slices or the
      * thread runs under a real-time policy someone chose. Children started from the thread get
-     * the default slice back (libinflow's spawner resets them).
+     * the default slice back (libinflow's spawner resets them); a Java thread it starts keeps
+     * the short one, which costs that thread nothing but more frequent preemption checks.
      */
     public static boolean preferShortSlice() {
         NativeLoader.load();
