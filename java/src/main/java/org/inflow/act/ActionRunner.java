@@ -132,7 +132,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     private boolean take(Job job) {
         Rule rule = job.rule();
-        if (rule.action() instanceof ActionSpec.RsyncBatch) {
+        boolean prepared = job.request() != null;
+        if (!prepared && rule.action() instanceof ActionSpec.RsyncBatch) {
             return mirror.offer(job);
         }
         RuleState s = states.computeIfAbsent(stateKey(rule), r -> new RuleState());
@@ -142,7 +143,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         if (job.overflow() && !rule.overflowRuns()) {
             return true;
         }
-        if (rule.noLoop() && causedByOwnRun(s, job)) {
+        if (rule.noLoop() && !prepared && causedByOwnRun(s, job)) {
             return true; // the rule's own child made these changes
         }
         int ruleCap = rule.serial() ? 1 : rule.maxRunning();
@@ -182,7 +183,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     }
 
     private boolean start(Job job, Rule rule, RuleState s) {
-        ActionSpec action = rule.action();
+        ActionSpec action = job.request() != null ? null : rule.action();
         if (action instanceof ActionSpec.Call) {
             ActionSpec.Call.Callback cb = ((ActionSpec.Call) action).callback();
             byte[] path = job.overflow() ? rule.root() : job.path();
@@ -215,7 +216,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         SpawnRequest request;
         try {
-            request = requests.build(rule, job);
+            request = job.request() != null ? job.request() : requests.build(rule, job);
         } catch (IOException | RuntimeException e) {
             reportFailure(rule, e);
             return true; // a command that cannot be described now will not be later either

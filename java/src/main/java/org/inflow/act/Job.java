@@ -28,6 +28,8 @@ public final class Job {
     private long firstReadNanos;
     private long lastReadNanos;
     private long readyNanos;
+    /** A run the daemon described itself (see {@link #prepared}), else null. */
+    private SpawnRequest request;
 
     private Job(Rule rule, byte[] path, int dirLength, int nameOffset, CoalescedPaths paths, boolean overflow) {
         this.rule = rule;
@@ -49,6 +51,26 @@ public final class Job {
     static Job forRoot(Rule rule, boolean collectsPaths, boolean overflow) {
         byte[] root = rule.root();
         return new Job(rule, root, root.length, root.length, collectsPaths ? new CoalescedPaths() : null, overflow);
+    }
+
+    /**
+     * A run of the rule that the daemon describes itself instead of the rule's action: direvent's
+     * synthesized create when a missing path appears. The runner treats it as the rule's next job
+     * (its caps, its order when runs of the rule are serial, its reporter), so the thread that
+     * saw the path appear does not wait for the run.
+     */
+    public static Job prepared(Rule rule, SpawnRequest request) {
+        Job job = forRoot(rule, false, false);
+        job.request = request;
+        long now = System.nanoTime();
+        job.add(0, 0, 0, now);
+        job.ready(now);
+        return job;
+    }
+
+    /** The request of a {@link #prepared} job, else null. */
+    SpawnRequest request() {
+        return request;
     }
 
     void add(int eventMask, int cookie, int eventFlags, long readNanos) {

@@ -10,8 +10,10 @@ import java.util.Objects;
 
 import org.inflow.act.ActionRunner;
 import org.inflow.act.Coalescer;
+import org.inflow.act.Job;
 import org.inflow.act.NativeSpawner;
 import org.inflow.act.RsyncMirror;
+import org.inflow.act.SpawnRequest;
 import org.inflow.kernel.Abi;
 import org.inflow.rules.InotifyMask;
 import org.inflow.pipeline.EventPipeline;
@@ -152,6 +154,16 @@ public final class RuleHost implements AutoCloseable {
     /** The rsync rules' destinations: their first full run ({@code resync}) and pretend mode. */
     public RsyncMirror mirror() {
         return runner.mirror();
+    }
+
+    /**
+     * Runs a request the daemon made for one of its rules, as that rule's next job (see
+     * {@link Job#prepared}). Call it from the pipeline's threads (a {@code RuleReporter}'s root
+     * report) to have it ordered before the rule's later events. False when the rule's cap is
+     * full and its runs are not queued: nothing was run then.
+     */
+    public boolean run(Rule rule, SpawnRequest request) {
+        return runner.offer(Job.prepared(rule, request));
     }
 
     /** Children now running. */

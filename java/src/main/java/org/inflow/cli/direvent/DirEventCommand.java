@@ -374,6 +374,7 @@ public final class DirEventCommand {
         byte[][] cwd = new byte[1][];
         List<byte[]> argv = h.appearance(daemonEnv, env, cwd);
         Rule r = h.rule();
+        SpawnRequest request;
         try {
             SpawnRequest.Builder b = SpawnRequest.command(argv).env(env.toArray(new byte[0][])).cwd(cwd[0])
                     .stdio(SpawnRequest.Stdio.CLOSED).closeUnused(true);
@@ -384,23 +385,23 @@ public final class DirEventCommand {
                 int colon = r.user().indexOf(':');
                 b.user(colon < 0 ? RunAs.lookup(r.user()) : RunAs.lookup(r.user().substring(0, colon), r.user().substring(colon + 1)));
             }
-            ChildHandle c = spawner.spawn(b.build());
+            request = b.build();
+        } catch (IOException | RuntimeException e) {
+            log.log(LogSink.ERR, "cannot run " + h.commandText() + ": " + e.getMessage());
+            return;
+        }
+        // The rule's next run, through its runner: under "wait" it comes before the events that
+        // follow the appearance, and nobody waits for it here, on the pipeline's thread.
+        if (!host.run(r, request)) {
+            spawnAside(h, request); // "nowait" at its cap: the create still runs, beside the others
+        }
+    }
+
+    private void spawnAside(Handler h, SpawnRequest request) {
+        try {
+            ChildHandle c = spawner.spawn(request);
             log.debug(h.commandText() + " running; pid=" + c.pid());
-            java.util.concurrent.CompletableFuture<Void> done =
-                    c.onExit().thenAccept((ChildExit e) -> DirEventLog.exit(log, e.pid(), e.exitCode(), e.signal(), e.timedOut()));
-            if (r.serial()) {
-                // "wait": the path's own create comes before the events that follow it. This is the
-                // pipeline's thread, before those events reach the rule; the ring holds them meanwhile
-                // (5.2 blocked everything for the whole handler as well). Bounded by the timeout.
-                try {
-                    done.get(r.timeout().toMillis() + SpawnRequest.DEFAULT_GRACE.toMillis() + 1000,
-                            java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException late) {
-                    // it is the spawner's to end; events go on
-                } catch (InterruptedException stop) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            c.onExit().thenAccept((ChildExit e) -> DirEventLog.exit(log, e.pid(), e.exitCode(), e.signal(), e.timedOut()));
         } catch (IOException | RuntimeException e) {
             log.log(LogSink.ERR, "cannot run " + h.commandText() + ": " + e.getMessage());
         }
