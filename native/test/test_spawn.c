@@ -58,10 +58,10 @@ static size_t read_all(int fd, char *buf, size_t cap)
     return n;
 }
 
-/* Runs argv with stdout+stderr into a pipe; returns the exit event, output in buf. */
-static reaper_event run_capture(spawn_req *req, char *buf, size_t cap, size_t *len)
+/* Starts req and hands its pidfd to the reaper (tagged with the pid); ends the test run when
+ * it cannot start, since nothing after would mean anything. */
+static spawn_result start_watched(spawn_req *req)
 {
-    req->out_mode = SPAWN_OUT_PIPE;
     spawn_result res;
     int rc = spawn_start(req, &res);
     CHECK(rc == 0);
@@ -70,21 +70,37 @@ static reaper_event run_capture(spawn_req *req, char *buf, size_t cap, size_t *l
         exit(2);
     }
     CHECK(reaper_watch(rp, res.pid, res.pidfd) == 0);
+    return res;
+}
+
+/* Runs argv with stdout+stderr into a pipe; returns the exit event, output in buf. */
+static reaper_event run_capture(spawn_req *req, char *buf, size_t cap, size_t *len)
+{
+    req->out_mode = SPAWN_OUT_PIPE;
+    spawn_result res = start_watched(req);
     size_t n = read_all(res.out_fd, buf, cap);
     if (len)
         *len = n;
     return wait_exit(res.pid);
 }
 
+/* Runs argv with input on its stdin and its stdout in buf; returns the exit event. */
+static reaper_event run_with_input(spawn_req *req, const char *input, char *buf, size_t cap)
+{
+    req->in_mode = SPAWN_IN_PIPE;
+    req->out_mode = SPAWN_OUT_PIPE;
+    spawn_result res = start_watched(req);
+    size_t n = strlen(input);
+    CHECK(write(res.in_fd, input, n) == (ssize_t)n);
+    close(res.in_fd);
+    read_all(res.out_fd, buf, cap);
+    return wait_exit(res.pid);
+}
+
 static reaper_event run(spawn_req *req)
 {
-    spawn_result res;
-    int rc = spawn_start(req, &res);
-    CHECK(rc == 0);
-    if (rc)
-        exit(2);
+    spawn_result res = start_watched(req);
     CHECK(res.in_fd == -1 && res.out_fd == -1);
-    CHECK(reaper_watch(rp, res.pid, res.pidfd) == 0);
     return wait_exit(res.pid);
 }
 
@@ -339,15 +355,9 @@ static void *short_slice_thread(void *arg)
     /* The child runs with the default slice, not ours. The spawner resets it once posix_spawn
      * returns, so the child looks only when told to, after that. */
     char *argv[] = { "/bin/sh", "-c", "read go; exec cat /proc/self/sched", NULL };
-    spawn_req req = { .argv = argv, .in_mode = SPAWN_IN_PIPE, .out_mode = SPAWN_OUT_PIPE };
-    spawn_result res;
-    CHECK(spawn_start(&req, &res) == 0);
-    CHECK(reaper_watch(rp, res.pid, res.pidfd) == 0);
-    CHECK(write(res.in_fd, "go\n", 3) == 3);
-    close(res.in_fd);
+    spawn_req req = { .argv = argv };
     char out[8192];
-    read_all(res.out_fd, out, sizeof out);
-    CHECK(wait_exit(res.pid).code == 0);
+    CHECK(run_with_input(&req, "go\n", out, sizeof out).code == 0);
     CHECK(slice_in(out) != 0 && slice_in(out) != SCHED_SLICE_SHORT_NS);
     if (slice_in(out) == SCHED_SLICE_SHORT_NS)
         fprintf(stderr, "the child kept the spawning thread's slice\n");
@@ -365,17 +375,10 @@ static void test_cwd_env_stdin(void)
 {
     char *argv[] = { "/bin/sh", "-c", "pwd; echo \"$FOO\"; echo \"${HOME-unset}\"; cat", NULL };
     char *envp[] = { "FOO=b\xe4r", "PATH=/usr/bin:/bin", NULL };
-    spawn_req req = { .argv = argv, .envp = envp, .cwd = "/usr", .in_mode = SPAWN_IN_PIPE,
-                      .out_mode = SPAWN_OUT_PIPE };
-    spawn_result res;
-    CHECK(spawn_start(&req, &res) == 0);
-    CHECK(reaper_watch(rp, res.pid, res.pidfd) == 0);
-    CHECK(write(res.in_fd, "a\nb\n", 4) == 4);
-    close(res.in_fd);
+    spawn_req req = { .argv = argv, .envp = envp, .cwd = "/usr" };
     char out[256];
-    read_all(res.out_fd, out, sizeof out);
+    CHECK(run_with_input(&req, "a\nb\n", out, sizeof out).code == 0);
     CHECK(strcmp(out, "/usr\nb\xe4r\nunset\na\nb\n") == 0);
-    CHECK(wait_exit(res.pid).code == 0);
 }
 
 static void test_errors(void)
