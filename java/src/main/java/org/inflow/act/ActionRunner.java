@@ -132,7 +132,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
 
     private boolean take(Job job) {
         Rule rule = job.rule();
-        boolean prepared = job.request() != null;
+        boolean prepared = job.isPrepared();
         if (!prepared && rule.action() instanceof ActionSpec.RsyncBatch) {
             return mirror.offer(job);
         }
@@ -148,7 +148,8 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         int ruleCap = rule.serial() ? 1 : rule.maxRunning();
         boolean busy = (ruleCap > 0 && s.active >= ruleCap) || (maxRunning > 0 && running.get() >= maxRunning);
-        if (keepsEachEvent(rule) && (busy || !s.backlog.isEmpty())) {
+        if ((keepsEachEvent(rule) || prepared) && (busy || !s.backlog.isEmpty())) {
+            // a prepared job has no coalescer to hold it and offer it again: it waits here too
             if (s.backlog.size() >= SERIAL_BACKLOG) {
                 return false; // full: the coalescer holds (and folds) the rest
             }
@@ -183,7 +184,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
     }
 
     private boolean start(Job job, Rule rule, RuleState s) {
-        ActionSpec action = job.request() != null ? null : rule.action();
+        ActionSpec action = job.isPrepared() ? null : rule.action();
         if (action instanceof ActionSpec.Call) {
             ActionSpec.Call.Callback cb = ((ActionSpec.Call) action).callback();
             byte[] path = job.overflow() ? rule.root() : job.path();
@@ -216,7 +217,7 @@ public final class ActionRunner implements JobSink, AutoCloseable {
         }
         SpawnRequest request;
         try {
-            request = job.request() != null ? job.request() : requests.build(rule, job);
+            request = requests.build(rule, job);
         } catch (IOException | RuntimeException e) {
             reportFailure(rule, e);
             return true; // a command that cannot be described now will not be later either

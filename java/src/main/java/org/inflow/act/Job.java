@@ -28,8 +28,10 @@ public final class Job {
     private long firstReadNanos;
     private long lastReadNanos;
     private long readyNanos;
-    /** A run the daemon described itself (see {@link #prepared}), else null. */
-    private SpawnRequest request;
+    /** The command of a job the daemon described itself (see {@link #prepared}), else null. */
+    private byte[][] preparedArgv;
+    private byte[][] preparedEnv;
+    private byte[] preparedCwd;
 
     private Job(Rule rule, byte[] path, int dirLength, int nameOffset, CoalescedPaths paths, boolean overflow) {
         this.rule = rule;
@@ -54,23 +56,39 @@ public final class Job {
     }
 
     /**
-     * A run of the rule that the daemon describes itself instead of the rule's action: direvent's
-     * synthesized create when a missing path appears. The runner treats it as the rule's next job
-     * (its caps, its order when runs of the rule are serial, its reporter), so the thread that
-     * saw the path appear does not wait for the run.
+     * A run of the rule whose command the daemon describes itself instead of the rule's action:
+     * direvent's synthesized create when a missing path appears. Everything else comes from the
+     * rule as for its other runs (stdio and captured output, user, timeout), and the runner treats
+     * it as the rule's next job: its caps, its order when its runs are serial, its reporter. So
+     * the thread that saw the path appear does not wait for the run.
+     *
+     * @param env the whole environment; @param cwd null: the daemon's
      */
-    public static Job prepared(Rule rule, SpawnRequest request) {
+    public static Job prepared(Rule rule, byte[][] argv, byte[][] env, byte[] cwd) {
         Job job = forRoot(rule, false, false);
-        job.request = request;
+        job.preparedArgv = argv;
+        job.preparedEnv = env;
+        job.preparedCwd = cwd;
         long now = System.nanoTime();
         job.add(0, 0, 0, now);
         job.ready(now);
         return job;
     }
 
-    /** The request of a {@link #prepared} job, else null. */
-    SpawnRequest request() {
-        return request;
+    boolean isPrepared() {
+        return preparedArgv != null;
+    }
+
+    byte[][] preparedArgv() {
+        return preparedArgv;
+    }
+
+    byte[][] preparedEnv() {
+        return preparedEnv;
+    }
+
+    byte[] preparedCwd() {
+        return preparedCwd;
     }
 
     void add(int eventMask, int cookie, int eventFlags, long readNanos) {

@@ -35,20 +35,16 @@ final class RequestBuilder {
     }
 
     SpawnRequest build(Rule rule, Job job) throws IOException {
-        SpawnRequest.Builder b = command(rule, job);
-        byte[][] env = environment(rule.env(), job);
-        if (env != null) {
-            b.env(env);
-        }
-        switch (rule.cwd().kind()) {
-            case EVENT_DIR:
-                b.cwd(job.overflow() ? rule.root() : job.dir());
-                break;
-            case FIXED:
-                b.cwd(rule.cwd().path());
-                break;
-            default:
-                break;
+        SpawnRequest.Builder b;
+        if (job.isPrepared()) {
+            b = SpawnRequest.command(job.preparedArgv()).env(job.preparedEnv()).cwd(job.preparedCwd());
+        } else {
+            b = command(rule, job);
+            byte[][] env = environment(rule.env(), job);
+            if (env != null) {
+                b.env(env);
+            }
+            cwd(b, rule, job);
         }
         b.stdio(stdio(rule));
         if (rule.closeUnusedStdio()) {
@@ -76,6 +72,19 @@ final class RequestBuilder {
             b.timeout(rule.timeout());
         }
         return b.build();
+    }
+
+    private static void cwd(SpawnRequest.Builder b, Rule rule, Job job) {
+        switch (rule.cwd().kind()) {
+            case EVENT_DIR:
+                b.cwd(job.overflow() ? rule.root() : job.dir());
+                break;
+            case FIXED:
+                b.cwd(rule.cwd().path());
+                break;
+            default:
+                break;
+        }
     }
 
     private SpawnRequest.Builder command(Rule rule, Job job) {

@@ -13,7 +13,6 @@ import org.inflow.act.Coalescer;
 import org.inflow.act.Job;
 import org.inflow.act.NativeSpawner;
 import org.inflow.act.RsyncMirror;
-import org.inflow.act.SpawnRequest;
 import org.inflow.kernel.Abi;
 import org.inflow.rules.InotifyMask;
 import org.inflow.pipeline.EventPipeline;
@@ -157,13 +156,13 @@ public final class RuleHost implements AutoCloseable {
     }
 
     /**
-     * Runs a request the daemon made for one of its rules, as that rule's next job (see
+     * Runs a command the daemon made for one of its rules, as that rule's next job (see
      * {@link Job#prepared}). Call it from the pipeline's threads (a {@code RuleReporter}'s root
-     * report) to have it ordered before the rule's later events. False when the rule's cap is
-     * full and its runs are not queued: nothing was run then.
+     * report) to have it ordered before the rule's later events. False only when the rule already
+     * has a full backlog of runs waiting: nothing was run then.
      */
-    public boolean run(Rule rule, SpawnRequest request) {
-        return runner.offer(Job.prepared(rule, request));
+    public boolean run(Rule rule, byte[][] argv, byte[][] env, byte[] cwd) {
+        return runner.offer(Job.prepared(rule, argv, env, cwd));
     }
 
     /** Children now running. */

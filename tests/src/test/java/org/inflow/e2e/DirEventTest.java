@@ -184,17 +184,22 @@ class DirEventTest {
 
     @Test
     void anAppearancesCreateHoldsUpNeitherOtherWatchersNorItsOwnOrder() throws Exception {
-        // 5.2 runs it in place and, under "wait", blocks every watcher until it ends
+        // 5.2 runs it in place and, under "wait", blocks every watcher until it ends; its output is
+        // treated as for the watcher's other runs
         DirEventRun r = new DirEventRun(tmp);
         Files.createDirectory(tmp.resolve("w"));
-        r.config("watcher { path @T/late; event create; option (shell);"
-                + " command \"echo A start $file >> @T/log; [ $file = late ] && sleep 2; echo A end $file >> @T/log\"; }\n"
+        r.config("watcher { path @T/late; event create; option (shell, stderr);"
+                + " command \"echo A start $file >> @T/log; echo A says $file >&2;"
+                + " [ $file = late ] && sleep 2; echo A end $file >> @T/log\"; }\n"
                 + "watcher { path @T/w; event create; option (shell); command \"echo B $file >> @T/log\"; }\n");
         r.selfTest("await() { i=0; until grep -q \"$1\" @T/log 2>/dev/null; do [ $i -ge 200 ] && exit 21; sleep 0.05; i=$((i+1)); done; };"
                 + " mkdir @T/late; await 'A start late'; touch @T/w/x; await 'B x'; touch @T/late/y; await 'A end y'; exit 0");
         assertEquals(0, r.status, r::toString);
         assertEquals(List.of("A start late", "B x", "A end late", "A start y", "A end y"),
                 Files.readAllLines(tmp.resolve("log")), r::toString);
+        // and it is one of the watcher's runs like the others, its stderr logged
+        assertTrue(r.stderr.contains("direvent: [ERROR] A says late\n"), r::toString);
+        assertTrue(r.stderr.contains("direvent: [ERROR] A says y\n"), r::toString);
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.inflow.act.ChildExit;
 import org.inflow.act.ChildHandle;
 import org.inflow.act.NativeSpawner;
 import org.inflow.act.RunAs;
@@ -373,37 +372,11 @@ public final class DirEventCommand {
         List<byte[]> env = new ArrayList<>();
         byte[][] cwd = new byte[1][];
         List<byte[]> argv = h.appearance(daemonEnv, env, cwd);
-        Rule r = h.rule();
-        SpawnRequest request;
-        try {
-            SpawnRequest.Builder b = SpawnRequest.command(argv).env(env.toArray(new byte[0][])).cwd(cwd[0])
-                    .stdio(SpawnRequest.Stdio.CLOSED).closeUnused(true);
-            if (!r.timeout().isZero()) {
-                b.timeout(r.timeout());
-            }
-            if (r.user() != null) {
-                int colon = r.user().indexOf(':');
-                b.user(colon < 0 ? RunAs.lookup(r.user()) : RunAs.lookup(r.user().substring(0, colon), r.user().substring(colon + 1)));
-            }
-            request = b.build();
-        } catch (IOException | RuntimeException e) {
-            log.log(LogSink.ERR, "cannot run " + h.commandText() + ": " + e.getMessage());
-            return;
-        }
-        // The rule's next run, through its runner: under "wait" it comes before the events that
-        // follow the appearance, and nobody waits for it here, on the pipeline's thread.
-        if (!host.run(r, request)) {
-            spawnAside(h, request); // "nowait" at its cap: the create still runs, beside the others
-        }
-    }
-
-    private void spawnAside(Handler h, SpawnRequest request) {
-        try {
-            ChildHandle c = spawner.spawn(request);
-            log.debug(h.commandText() + " running; pid=" + c.pid());
-            c.onExit().thenAccept((ChildExit e) -> DirEventLog.exit(log, e.pid(), e.exitCode(), e.signal(), e.timedOut()));
-        } catch (IOException | RuntimeException e) {
-            log.log(LogSink.ERR, "cannot run " + h.commandText() + ": " + e.getMessage());
+        // The rule's next run, through its runner, with the rule's stdio, user and timeout: under
+        // "wait" it comes before the events that follow the appearance, and nobody waits for it
+        // here, on the pipeline's thread.
+        if (!host.run(h.rule(), argv.toArray(new byte[0][]), env.toArray(new byte[0][]), cwd[0])) {
+            log.log(LogSink.ERR, "cannot run " + h.commandText() + ": too many runs of its watcher waiting");
         }
     }
 
