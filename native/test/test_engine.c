@@ -15,6 +15,7 @@
 
 #include "abi.h"
 #include "check.h"
+#include "scratch.h"
 #include "engine.h"
 
 #define MAX_LINES 20000
@@ -146,8 +147,7 @@ static int sync_marker(void)
 
 int main(void)
 {
-    snprintf(top, sizeof top, "/tmp/inflow-test-engine-XXXXXX");
-    if (!mkdtemp(top)) {
+    if (!scratch_dir(top, sizeof top, "inflow-test-engine")) {
         perror("mkdtemp");
         return 1;
     }

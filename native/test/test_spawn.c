@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "scratch.h"
 #include "reaper.h"
 #include "sched_slice.h"
 #include "spawner.h"
@@ -271,15 +272,15 @@ static void test_argv_bytes(void)
         memcpy(expect + elen, argv[i], l);
         elen += l;
     }
-    char cwd[] = "/tmp/inflow-test-spawn-XXXXXX";
-    CHECK(mkdtemp(cwd) != NULL);
+    char cwd[256];
+    CHECK(scratch_dir(cwd, sizeof cwd, "inflow-test-spawn") != NULL);
     spawn_req req = { .argv = argv, .cwd = cwd };
     char out[512];
     size_t n = 0;
     reaper_event ev = run_capture(&req, out, sizeof out, &n);
     CHECK(ev.code == 0);
     CHECK(n == elen && memcmp(out, expect, elen) == 0);
-    char marker[128];
+    char marker[sizeof cwd + 2];
     snprintf(marker, sizeof marker, "%s/X", cwd);
     CHECK(access(marker, F_OK) != 0);
     CHECK(rmdir(cwd) == 0);

@@ -19,7 +19,7 @@ repo=$(cd "$here/../.." && pwd)
 REAL=${REAL_DIREVENT:-/usr/bin/direvent}
 OURS=${INFLOW_DIREVENT:-$repo/bin/direvent}
 [[ -x $REAL ]] || { echo "no $REAL: apt-get install direvent" >&2; exit 2; }
-work=$(mktemp -d /tmp/direvent-sbs.XXXXXX)
+work=$(mktemp -d -t direvent-sbs.XXXXXX)
 [[ -n ${KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
 H=$work/envdump
 gcc -O -Wall -o "$H" "$here/envdump.c" || exit 2

@@ -15,7 +15,7 @@ REAL_INCRONTAB=${REAL_INCRONTAB:-/usr/bin/incrontab}
 [[ $(id -u) == 0 ]] || { echo "skip: incron runs as root only"; exit 0; }
 [[ -x $REAL_INCROND && -x $REAL_INCRONTAB ]] || { echo "skip: install Debian's incron first (apt-get install incron)"; exit 0; }
 
-work=$(mktemp -d /tmp/incron-sbs.XXXXXX)
+work=$(mktemp -d -t incron-sbs.XXXXXX)
 trap 'for p in $(cat "$work"/*/daemon.pid 2>/dev/null); do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 
 # setup DIR: config, table dirs, a handler that logs its argv as one line
