@@ -206,8 +206,7 @@ public final class ConfigReader {
         }
         List<Value> a = v.items;
         for (Value x : a) {
-            if (x.type != Value.Type.STRING) {
-                diag.error(x.locus, "unexpected list");
+            if (!string(x)) {
                 return;
             }
         }
@@ -236,8 +235,7 @@ public final class ConfigReader {
             return;
         }
         for (Value x : items) {
-            if (x.type != Value.Type.STRING) {
-                diag.error(x.locus, "unexpected list");
+            if (!string(x)) {
                 return;
             }
             int g = Events.generic(x.text);
@@ -262,8 +260,7 @@ public final class ConfigReader {
             return;
         }
         for (Value x : items) {
-            if (x.type != Value.Type.STRING) {
-                diag.error(x.locus, "unexpected list");
+            if (!string(x)) {
                 return;
             }
             String p = x.text;
@@ -376,8 +373,7 @@ public final class ConfigReader {
             return;
         }
         for (Value x : items) {
-            if (x.type != Value.Type.STRING) {
-                diag.error(x.locus, "unexpected list");
+            if (!string(x)) {
                 continue;
             }
             switch (x.text) {
@@ -397,8 +393,7 @@ public final class ConfigReader {
             return;
         }
         for (Value x : items) {
-            if (x.type != Value.Type.STRING) {
-                diag.error(x.locus, "unexpected list");
+            if (!string(x)) {
                 return;
             }
             w.environ.add(x.text);
@@ -420,6 +415,15 @@ public final class ConfigReader {
     }
 
     /** The strings of a value that may be one string, several, or a list; null (reported) if none. */
+    /** A list item must be a string; a nested list is reported where it stands. */
+    private boolean string(Value x) {
+        if (x.type != Value.Type.STRING) {
+            diag.error(x.locus, "unexpected list");
+            return false;
+        }
+        return true;
+    }
+
     private List<Value> items(Statement s) {
         Value v = s.value;
         if (v == null) {
